@@ -1,0 +1,77 @@
+"""One error shape for the whole API: RFC 9457 problem details.
+
+Every 4xx answer carries `type`, `title`, `status` and `detail`; validation errors add an
+`errors` list of `{"field", "code", "message"}` where nested fields are named by path
+(`work_items[2].completed_quantity`).
+"""
+
+from http import HTTPStatus
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError, RestrictedError
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, serializers
+from rest_framework.views import exception_handler
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+TYPE_PREFIX = "urn:shuitou:problem:"
+
+
+class Conflict(exceptions.APIException):
+    status_code = HTTPStatus.CONFLICT
+    default_code = "conflict"
+
+
+def problem_exception_handler(exc, context):
+    """DRF exception handler that renders every handled error as problem details."""
+    exc = _as_api_exception(exc)
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    response.data = problem_body(exc, response.status_code)
+    response.content_type = PROBLEM_CONTENT_TYPE
+    return response
+
+
+def problem_body(exc: exceptions.APIException, status: int) -> dict:
+    body = {
+        "type": TYPE_PREFIX + _problem_code(exc),
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": str(exc.detail) if not isinstance(exc.detail, (dict, list)) else _("The request has invalid fields."),
+    }
+    if isinstance(exc, exceptions.ValidationError):
+        body["errors"] = list(flatten_errors(exc.detail))
+    return body
+
+
+def flatten_errors(detail, path: str = ""):
+    """Yields `{"field", "code", "message"}` for each leaf of a DRF error tree."""
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            if key in ("non_field_errors", "__all__"):
+                yield from flatten_errors(value, path)
+            else:
+                yield from flatten_errors(value, f"{path}.{key}" if path else str(key))
+    elif isinstance(detail, list):
+        for index, value in enumerate(detail):
+            if isinstance(value, (dict, list)):
+                yield from flatten_errors(value, f"{path}[{index}]")
+            else:
+                yield from flatten_errors(value, path)
+    else:
+        yield {"field": path or None, "code": getattr(detail, "code", "invalid"), "message": str(detail)}
+
+
+def _as_api_exception(exc):
+    if isinstance(exc, DjangoValidationError):
+        return exceptions.ValidationError(serializers.as_serializer_error(exc))
+    if isinstance(exc, (ProtectedError, RestrictedError)):
+        return Conflict(_("This object is still referenced by other objects and cannot be deleted."))
+    return exc
+
+
+def _problem_code(exc: exceptions.APIException) -> str:
+    if isinstance(exc, exceptions.ValidationError):
+        return "validation-error"
+    return str(exc.default_code).replace("_", "-")

@@ -1,0 +1,14 @@
+"""Abstract base for every domain model: timestamps that sync clients filter on."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    """Adds `created_at` and an indexed `updated_at`, the key of `?updated_since=` syncs."""
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+
+    class Meta:
+        abstract = True

@@ -1,0 +1,75 @@
+"""API viewsets of the projects app: each picks its selector, serializer and filterset."""
+
+from rest_framework import viewsets
+
+from .. import filtersets, selectors, services
+from . import serializers
+
+
+class OfficeViewSet(viewsets.ModelViewSet):
+    queryset = selectors.office_list()
+    serializer_class = serializers.OfficeSerializer
+    filterset_class = filtersets.OfficeFilterSet
+    search_fields = ["code", "name"]
+    ordering_fields = ["code", "name", "updated_at"]
+
+
+class ProjectViewSet(viewsets.ModelViewSet):
+    queryset = selectors.project_list()
+    serializer_class = serializers.ProjectSerializer
+    filterset_class = filtersets.ProjectFilterSet
+    search_fields = ["code", "name", "leader", "contractor", "location"]
+    ordering_fields = ["code", "name", "planned_start", "planned_finish", "total_investment", "updated_at"]
+
+    def perform_create(self, serializer):
+        serializer.instance = services.project_create(**serializer.validated_data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.project_update(serializer.instance, **serializer.validated_data)
+
+
+class WorkItemViewSet(viewsets.ModelViewSet):
+    queryset = selectors.work_item_list()
+    serializer_class = serializers.WorkItemSerializer
+    filterset_class = filtersets.WorkItemFilterSet
+    search_fields = ["name"]
+    ordering_fields = ["name", "planned_quantity", "completed_quantity", "updated_at"]
+
+
+class LandAcquisitionViewSet(viewsets.ModelViewSet):
+    queryset = selectors.land_acquisition_list()
+    serializer_class = serializers.LandAcquisitionSerializer
+    filterset_class = filtersets.LandAcquisitionFilterSet
+    search_fields = ["village"]
+    ordering_fields = ["village", "planned_area_mu", "completed_area_mu", "updated_at"]
+
+
+class DemolitionViewSet(viewsets.ModelViewSet):
+    queryset = selectors.demolition_list()
+    serializer_class = serializers.DemolitionSerializer
+    filterset_class = filtersets.DemolitionFilterSet
+    search_fields = ["village"]
+    ordering_fields = ["village", "planned_rooms", "agreements_signed", "rooms_demolished", "updated_at"]
+
+
+class ClearanceItemViewSet(viewsets.ModelViewSet):
+    queryset = selectors.clearance_item_list()
+    serializer_class = serializers.ClearanceItemSerializer
+    filterset_class = filtersets.ClearanceItemFilterSet
+    search_fields = ["unit"]
+    ordering_fields = ["kind", "planned", "completed", "updated_at"]
+
+
+class InvestmentViewSet(viewsets.ModelViewSet):
+    queryset = selectors.investment_list()
+    serializer_class = serializers.InvestmentSerializer
+    filterset_class = filtersets.InvestmentFilterSet
+    ordering_fields = ["period", "amount", "updated_at"]
+
+
+class ProblemViewSet(viewsets.ModelViewSet):
+    queryset = selectors.problem_list()
+    serializer_class = serializers.ProblemSerializer
+    filterset_class = filtersets.ProblemFilterSet
+    search_fields = ["description"]
+    ordering_fields = ["raised_on", "due_on", "status", "updated_at"]

@@ -1,0 +1,82 @@
+"""Query-string filters of the projects app's list endpoints, named for what a client means."""
+
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+
+from core.api.filters import StrictBooleanFilter, TimeStampedFilterSet
+
+from .choices import Category, ClearanceKind, LandKind, ProblemCategory, ProblemStatus, Status
+from .models import ClearanceItem, Demolition, Investment, LandAcquisition, Office, Problem, Project, WorkItem
+
+
+class OfficeFilterSet(TimeStampedFilterSet):
+    class Meta:
+        model = Office
+        fields = ["code"]
+
+
+class ProjectFilterSet(TimeStampedFilterSet):
+    category = filters.MultipleChoiceFilter(choices=Category.choices)
+    status = filters.MultipleChoiceFilter(choices=Status.choices)
+    office = filters.ModelChoiceFilter(queryset=Office.objects.all())
+    parent = filters.ModelChoiceFilter(queryset=Project.objects.all())
+    root = StrictBooleanFilter(field_name="parent", lookup_expr="isnull", label=_("Top-level projects only"))
+    planned_finish_before = filters.DateFilter(field_name="planned_finish", lookup_expr="lte")
+    planned_finish_after = filters.DateFilter(field_name="planned_finish", lookup_expr="gte")
+
+    class Meta:
+        model = Project
+        fields = ["category", "status", "office", "parent"]
+
+
+class ProjectRowFilterSet(TimeStampedFilterSet):
+    """For rows that hang under a project: `project` and `updated_since`."""
+
+    project = filters.ModelChoiceFilter(queryset=Project.objects.all())
+
+
+class WorkItemFilterSet(ProjectRowFilterSet):
+    class Meta:
+        model = WorkItem
+        fields = ["project"]
+
+
+class LandAcquisitionFilterSet(ProjectRowFilterSet):
+    kind = filters.MultipleChoiceFilter(choices=LandKind.choices)
+
+    class Meta:
+        model = LandAcquisition
+        fields = ["project", "kind"]
+
+
+class DemolitionFilterSet(ProjectRowFilterSet):
+    class Meta:
+        model = Demolition
+        fields = ["project"]
+
+
+class ClearanceItemFilterSet(ProjectRowFilterSet):
+    kind = filters.MultipleChoiceFilter(choices=ClearanceKind.choices)
+
+    class Meta:
+        model = ClearanceItem
+        fields = ["project", "kind"]
+
+
+class InvestmentFilterSet(ProjectRowFilterSet):
+    period_after = filters.DateFilter(field_name="period", lookup_expr="gte")
+    period_before = filters.DateFilter(field_name="period", lookup_expr="lte")
+
+    class Meta:
+        model = Investment
+        fields = ["project"]
+
+
+class ProblemFilterSet(ProjectRowFilterSet):
+    category = filters.MultipleChoiceFilter(choices=ProblemCategory.choices)
+    status = filters.MultipleChoiceFilter(choices=ProblemStatus.choices)
+    town_wide = StrictBooleanFilter(field_name="project", lookup_expr="isnull", label=_("Town-wide problems only"))
+
+    class Meta:
+        model = Problem
+        fields = ["project", "category", "status"]

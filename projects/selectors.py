@@ -1,0 +1,46 @@
+"""Reads of the projects app: querysets with what their serializers need, fetched up front."""
+
+from django.db.models import QuerySet
+
+from .models import ClearanceItem, Demolition, Investment, LandAcquisition, Office, Problem, Project, WorkItem
+
+
+def office_list() -> QuerySet[Office]:
+    return Office.objects.all()
+
+
+def project_list() -> QuerySet[Project]:
+    return Project.objects.all()
+
+
+def project_ancestor_ids(project: Project | None) -> list[int]:
+    """Ids from `project` up to its root, `project` first. One query per level; trees are shallow."""
+    ids = []
+    while project is not None:
+        ids.append(project.pk)
+        project = Project.objects.filter(pk=project.parent_id).first() if project.parent_id else None
+    return ids
+
+
+def work_item_list() -> QuerySet[WorkItem]:
+    return WorkItem.objects.all()
+
+
+def land_acquisition_list() -> QuerySet[LandAcquisition]:
+    return LandAcquisition.objects.all()
+
+
+def demolition_list() -> QuerySet[Demolition]:
+    return Demolition.objects.all()
+
+
+def clearance_item_list() -> QuerySet[ClearanceItem]:
+    return ClearanceItem.objects.all()
+
+
+def investment_list() -> QuerySet[Investment]:
+    return Investment.objects.all()
+
+
+def problem_list() -> QuerySet[Problem]:
+    return Problem.objects.all()
