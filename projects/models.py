@@ -1,12 +1,14 @@
 """The projects domain: offices, the project tree, and what is measured under each project."""
 
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.constraints import FieldCheckConstraint, non_negative, not_above, not_before, positive
 from core.fields import area_field, money_field, percent_field, quantity_field, weight_field
 from core.models import TimeStampedModel
+from core.numbers import percent
 
 from .choices import (
     Category,
@@ -17,6 +19,7 @@ from .choices import (
     ProgressMethod,
     Status,
 )
+from .signals import project_saved
 
 
 class Office(TimeStampedModel):
@@ -63,12 +66,18 @@ class Project(TimeStampedModel):
         _("progress method"), max_length=20, choices=ProgressMethod.choices, default=ProgressMethod.QUANTITIES
     )
     manual_progress = percent_field(_("manual progress (%)"), null=True, blank=True)
+    # Kept current by `reporting.progress` in the transaction of every write that moves it.
+    progress = models.DecimalField(_("progress (%)"), max_digits=7, decimal_places=4, default=0, editable=False)
 
     class Meta:
         ordering = ["code"]
         verbose_name = _("project")
         verbose_name_plural = _("projects")
-        indexes = [models.Index(fields=["office", "code"]), models.Index(fields=["planned_finish"])]
+        indexes = [
+            models.Index(fields=["office", "code"]),
+            models.Index(fields=["planned_finish"]),
+            models.Index(fields=["progress"]),
+        ]
         constraints = [
             FieldCheckConstraint(
                 field="parent",
@@ -100,6 +109,105 @@ class Project(TimeStampedModel):
     def __str__(self):
         return f"{self.code} {self.name}"
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        project = super().from_db(db, field_names, values)
+        project._stored_parent_id = project.__dict__.get("parent_id")
+        return project
+
+    def clean(self):
+        super().clean()
+        if not self._state.adding and self.parent_id != self._stored_parent_id:
+            ProjectLink.objects.check_move(self)
+
+    def save(self, *args, **kwargs):
+        """Saves the row and keeps the tree's closure table in step, in one transaction."""
+        with transaction.atomic():
+            adding = self._state.adding
+            previous_parent_id = getattr(self, "_stored_parent_id", self.parent_id)
+            moved = not adding and self.parent_id != previous_parent_id
+            if moved:
+                ProjectLink.objects.lock_tree()
+                ProjectLink.objects.check_move(self)
+            super().save(*args, **kwargs)
+            if adding:
+                ProjectLink.objects.link_new(self)
+            elif moved:
+                ProjectLink.objects.relink_subtree(self)
+            self._stored_parent_id = self.parent_id
+            project_saved.send(sender=Project, project=self, previous_parent_id=previous_parent_id)
+
+
+class ProjectLinkManager(models.Manager):
+    """Maintains the closure table; every change to `Project.parent` goes through `Project.save`."""
+
+    # Any fixed number: the advisory lock that makes moves in the tree take turns on PostgreSQL.
+    TREE_LOCK_KEY = 7_401_001
+
+    def lock_tree(self) -> None:
+        # Two concurrent moves (A under B, B under A) could each pass the cycle check alone.
+        # SQLite runs one write transaction at a time already.
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [self.TREE_LOCK_KEY])
+
+    def check_move(self, project: "Project") -> None:
+        if project.parent_id is None:
+            return
+        if project.parent_id == project.pk or self.filter(ancestor=project, descendant_id=project.parent_id).exists():
+            message = _("A project cannot be moved under itself or its descendants.")
+            raise ValidationError({"parent": ValidationError(message, code="cycle")})
+
+    def link_new(self, project: "Project") -> None:
+        links = [self.model(ancestor=project, descendant=project, depth=0)]
+        if project.parent_id is not None:
+            links += [
+                self.model(ancestor_id=ancestor_id, descendant=project, depth=depth + 1)
+                for ancestor_id, depth in self.filter(descendant_id=project.parent_id).values_list(
+                    "ancestor_id", "depth"
+                )
+            ]
+        self.bulk_create(links)
+
+    def relink_subtree(self, project: "Project") -> None:
+        """Re-hangs `project` and everything under it below its new parent."""
+        subtree = list(self.filter(ancestor=project).values_list("descendant_id", "depth"))
+        subtree_ids = [descendant_id for descendant_id, _depth in subtree]
+        self.filter(descendant_id__in=subtree_ids).exclude(ancestor_id__in=subtree_ids).delete()
+        if project.parent_id is None:
+            return
+        new_ancestors = self.filter(descendant_id=project.parent_id).values_list("ancestor_id", "depth")
+        self.bulk_create(
+            self.model(ancestor_id=ancestor_id, descendant_id=descendant_id, depth=above + 1 + below)
+            for ancestor_id, above in new_ancestors
+            for descendant_id, below in subtree
+        )
+
+
+class ProjectLink(models.Model):
+    """One row per (ancestor, descendant) pair of the project tree, each project its own ancestor at depth 0.
+
+    It answers "everything under this project", at any depth, with one indexed join.
+    """
+
+    ancestor = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="descendant_links")
+    descendant = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="ancestor_links")
+    depth = models.PositiveSmallIntegerField()
+
+    objects = ProjectLinkManager()
+
+    class Meta:
+        ordering = ["ancestor_id", "depth"]
+        verbose_name = _("project tree link")
+        verbose_name_plural = _("project tree links")
+        constraints = [
+            models.UniqueConstraint(fields=["ancestor", "descendant"], name="projectlink_unique_pair"),
+        ]
+        indexes = [models.Index(fields=["descendant", "ancestor"], name="projectlink_descendant")]
+
+    def __str__(self):
+        return f"{self.ancestor_id} → {self.descendant_id} ({self.depth})"
+
 
 class ProjectRow(TimeStampedModel):
     """Base of the rows measured under one project."""
@@ -129,6 +237,11 @@ class WorkItem(ProjectRow):
     def __str__(self):
         return self.name
 
+    @property
+    def progress(self):
+        """`min(completed / planned, 1) × 100`; None when nothing is planned."""
+        return percent(self.completed_quantity, self.planned_quantity)
+
 
 class LandAcquisition(ProjectRow):
     """Land taken for a project in one village (土地征收 / 征用 / 租用 / 流转), in mu."""
@@ -151,6 +264,10 @@ class LandAcquisition(ProjectRow):
     def __str__(self):
         return f"{self.village} {self.get_kind_display()}"
 
+    @property
+    def progress(self):
+        return percent(self.completed_area_mu, self.planned_area_mu)
+
 
 class Demolition(ProjectRow):
     """House relocation in one village (房屋征迁): agreements signed and rooms torn down."""
@@ -172,6 +289,14 @@ class Demolition(ProjectRow):
     def __str__(self):
         return f"{self.village} ({self.planned_rooms})"
 
+    @property
+    def agreement_progress(self):
+        return percent(self.agreements_signed, self.planned_rooms)
+
+    @property
+    def demolition_progress(self):
+        return percent(self.rooms_demolished, self.planned_rooms)
+
 
 class ClearanceItem(ProjectRow):
     """Other site clearance (政策处理): graves moved, fish ponds taken, crops compensated."""
@@ -189,6 +314,10 @@ class ClearanceItem(ProjectRow):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.unit})"
+
+    @property
+    def progress(self):
+        return percent(self.completed, self.planned)
 
 
 class Investment(ProjectRow):

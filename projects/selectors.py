@@ -13,15 +13,6 @@ def project_list() -> QuerySet[Project]:
     return Project.objects.all()
 
 
-def project_ancestor_ids(project: Project | None) -> list[int]:
-    """Ids from `project` up to its root, `project` first. One query per level; trees are shallow."""
-    ids = []
-    while project is not None:
-        ids.append(project.pk)
-        project = Project.objects.filter(pk=project.parent_id).first() if project.parent_id else None
-    return ids
-
-
 def work_item_list() -> QuerySet[WorkItem]:
     return WorkItem.objects.all()
 

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "accounts",
     "projects",
     "milestones",
+    "reporting",
 ]
 
 MIDDLEWARE = [

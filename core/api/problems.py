@@ -7,8 +7,10 @@ Every 4xx answer carries `type`, `title`, `status` and `detail`; validation erro
 
 from http import HTTPStatus
 
+from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError, RestrictedError
+from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, serializers
 from rest_framework.views import exception_handler
@@ -64,6 +66,11 @@ def flatten_errors(detail, path: str = ""):
 
 
 def _as_api_exception(exc):
+    # DRF converts Django's Http404 and PermissionDenied itself, but only after we read `default_code`.
+    if isinstance(exc, Http404):
+        return exceptions.NotFound()
+    if isinstance(exc, PermissionDenied):
+        return exceptions.PermissionDenied()
     if isinstance(exc, DjangoValidationError):
         return exceptions.ValidationError(serializers.as_serializer_error(exc))
     if isinstance(exc, (ProtectedError, RestrictedError)):

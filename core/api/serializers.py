@@ -1,8 +1,12 @@
 """Base serializer for domain models: database rules answer 400 before they can answer 500."""
 
 from copy import copy
+from decimal import ROUND_HALF_UP
 
 from rest_framework import serializers
+from rest_framework.validators import UniqueTogetherValidator
+
+from core.numbers import percent
 
 
 class DomainModelSerializer(serializers.ModelSerializer):
@@ -22,9 +26,60 @@ class DomainModelSerializer(serializers.ModelSerializer):
         candidate.validate_constraints()
         return attrs
 
+    def get_unique_together_validators(self):
+        return [FieldUniqueTogetherValidator.like(validator) for validator in super().get_unique_together_validators()]
+
+
+class FieldUniqueTogetherValidator(UniqueTogetherValidator):
+    """`UniqueTogetherValidator` whose error is keyed by the last of its fields.
+
+    DRF reports a clash as a whole-object error; the last field of a set is the one that varies
+    within its owner (`period` in (`project`, `period`)), so that is the field a client must fix.
+    """
+
+    @classmethod
+    def like(cls, validator: UniqueTogetherValidator) -> "FieldUniqueTogetherValidator":
+        return cls(
+            queryset=validator.queryset,
+            fields=validator.fields,
+            message=validator.message,
+            condition_fields=validator.condition_fields,
+            condition=validator.condition,
+            code=validator.code,
+            nulls_distinct=validator.nulls_distinct,
+        )
+
+    def __call__(self, attrs, serializer):
+        try:
+            super().__call__(attrs, serializer)
+        except serializers.ValidationError as error:
+            if isinstance(error.detail, dict):  # missing fields: already keyed by field
+                raise
+            raise serializers.ValidationError({self.fields[-1]: error.detail}) from error
+
 
 class ChoiceLabelField(serializers.CharField):
     """Read-only label of a choice field, in the request's language (`category_label`)."""
 
     def __init__(self, choice_field: str, **kwargs):
         super().__init__(source=f"get_{choice_field}_display", read_only=True, **kwargs)
+
+
+class PercentField(serializers.DecimalField):
+    """A read-only percentage: a JSON number with one decimal."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        super().__init__(max_digits=5, decimal_places=1, coerce_to_string=False, rounding=ROUND_HALF_UP, **kwargs)
+
+
+class RatioField(PercentField):
+    """`part / whole × 100` of two figures of the same row, capped at 100; null when `whole` is zero."""
+
+    def __init__(self, part: str, whole: str, **kwargs):
+        self.part, self.whole = part, whole
+        super().__init__(source="*", allow_null=True, **kwargs)
+
+    def to_representation(self, instance):
+        value = percent(getattr(instance, self.part), getattr(instance, self.whole))
+        return None if value is None else super().to_representation(value)

@@ -1,11 +1,20 @@
 """Milestone serializer: shape only."""
 
+from rest_framework import serializers
+
 from core.api.serializers import DomainModelSerializer
 
+from ..choices import MilestoneState
 from ..models import Milestone
 
 
 class MilestoneSerializer(DomainModelSerializer):
+    state = serializers.ChoiceField(
+        choices=MilestoneState.choices, read_only=True, help_text="done, overdue, due_soon (within 14 days), upcoming."
+    )
+    state_label = serializers.SerializerMethodField()
+    days_overdue = serializers.IntegerField(read_only=True, help_text="Days past the planned date; 0 unless overdue.")
+
     class Meta:
         model = Milestone
         fields = [
@@ -16,6 +25,12 @@ class MilestoneSerializer(DomainModelSerializer):
             "actual_date",
             "weight",
             "delay_reason",
+            "state",
+            "state_label",
+            "days_overdue",
             "created_at",
             "updated_at",
         ]
+
+    def get_state_label(self, milestone) -> str:
+        return str(MilestoneState(milestone.state).label)

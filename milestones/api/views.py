@@ -1,14 +1,17 @@
 """Milestone API."""
 
-from rest_framework import viewsets
+from core.api.views import DomainViewSet
+from core.clock import today
 
 from .. import filtersets, selectors
 from . import serializers
 
 
-class MilestoneViewSet(viewsets.ModelViewSet):
-    queryset = selectors.milestone_list()
+class MilestoneViewSet(DomainViewSet):
     serializer_class = serializers.MilestoneSerializer
     filterset_class = filtersets.MilestoneFilterSet
     search_fields = ["name", "project__name"]
-    ordering_fields = ["planned_date", "actual_date", "name", "updated_at"]
+    ordering_fields = ["planned_date", "actual_date", "name", "days_overdue", "updated_at"]
+
+    def get_queryset(self):
+        return selectors.milestone_list(today=today())

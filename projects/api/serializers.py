@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from core.api.serializers import ChoiceLabelField, DomainModelSerializer
+from core.api.serializers import ChoiceLabelField, DomainModelSerializer, PercentField, RatioField
 
 from ..models import ClearanceItem, Demolition, Investment, LandAcquisition, Office, Problem, Project, WorkItem
 
@@ -15,7 +15,45 @@ class OfficeSerializer(DomainModelSerializer):
         fields = ["id", "code", "name", *TIMESTAMPS]
 
 
+FIGURES = [
+    "progress",
+    "planned_progress",
+    "schedule_variance",
+    "investment_completed",
+    "investment_progress",
+    "land_planned_mu",
+    "land_completed_mu",
+    "land_progress",
+    "rooms_planned",
+    "rooms_signed",
+    "rooms_demolished",
+    "agreement_progress",
+    "demolition_progress",
+    "overdue_milestones",
+    "children_count",
+]
+
+
 class ProjectSerializer(DomainModelSerializer):
+    """A project with its figures; the figures cover the project and all its descendants."""
+
+    progress = PercentField(
+        help_text="Physical progress (%): work items, milestones or manual; a parent's from its children."
+    )
+    planned_progress = PercentField(allow_null=True, help_text="Share of the planned schedule passed today (%).")
+    schedule_variance = PercentField(allow_null=True, help_text="progress − planned_progress; below −10 is behind.")
+    investment_completed = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
+    investment_progress = RatioField("investment_completed", "total_investment")
+    land_planned_mu = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    land_completed_mu = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    land_progress = RatioField("land_completed_mu", "land_planned_mu")
+    rooms_planned = serializers.IntegerField(read_only=True)
+    rooms_signed = serializers.IntegerField(read_only=True)
+    rooms_demolished = serializers.IntegerField(read_only=True)
+    agreement_progress = RatioField("rooms_signed", "rooms_planned")
+    demolition_progress = RatioField("rooms_demolished", "rooms_planned")
+    overdue_milestones = serializers.IntegerField(read_only=True)
+    children_count = serializers.IntegerField(read_only=True)
     category_label = ChoiceLabelField("category")
     status_label = ChoiceLabelField("status")
     progress_method_label = ChoiceLabelField("progress_method")
@@ -53,36 +91,77 @@ class ProjectSerializer(DomainModelSerializer):
             "progress_method",
             "progress_method_label",
             "manual_progress",
+            *FIGURES,
+            *TIMESTAMPS,
+        ]
+        read_only_fields = FIGURES
+
+
+class WorkItemSerializer(DomainModelSerializer):
+    progress = PercentField(
+        allow_null=True, help_text="min(completed / planned, 1) × 100; null when nothing is planned."
+    )
+
+    class Meta:
+        model = WorkItem
+        fields = [
+            "id",
+            "project",
+            "name",
+            "unit",
+            "planned_quantity",
+            "completed_quantity",
+            "weight",
+            "progress",
             *TIMESTAMPS,
         ]
 
 
-class WorkItemSerializer(DomainModelSerializer):
-    class Meta:
-        model = WorkItem
-        fields = ["id", "project", "name", "unit", "planned_quantity", "completed_quantity", "weight", *TIMESTAMPS]
-
-
 class LandAcquisitionSerializer(DomainModelSerializer):
     kind_label = ChoiceLabelField("kind")
+    progress = PercentField(allow_null=True)
 
     class Meta:
         model = LandAcquisition
-        fields = ["id", "project", "village", "kind", "kind_label", "planned_area_mu", "completed_area_mu", *TIMESTAMPS]
+        fields = [
+            "id",
+            "project",
+            "village",
+            "kind",
+            "kind_label",
+            "planned_area_mu",
+            "completed_area_mu",
+            "progress",
+            *TIMESTAMPS,
+        ]
 
 
 class DemolitionSerializer(DomainModelSerializer):
+    agreement_progress = PercentField(allow_null=True)
+    demolition_progress = PercentField(allow_null=True)
+
     class Meta:
         model = Demolition
-        fields = ["id", "project", "village", "planned_rooms", "agreements_signed", "rooms_demolished", *TIMESTAMPS]
+        fields = [
+            "id",
+            "project",
+            "village",
+            "planned_rooms",
+            "agreements_signed",
+            "rooms_demolished",
+            "agreement_progress",
+            "demolition_progress",
+            *TIMESTAMPS,
+        ]
 
 
 class ClearanceItemSerializer(DomainModelSerializer):
     kind_label = ChoiceLabelField("kind")
+    progress = PercentField(allow_null=True)
 
     class Meta:
         model = ClearanceItem
-        fields = ["id", "project", "kind", "kind_label", "unit", "planned", "completed", *TIMESTAMPS]
+        fields = ["id", "project", "kind", "kind_label", "unit", "planned", "completed", "progress", *TIMESTAMPS]
 
 
 class InvestmentSerializer(DomainModelSerializer):

@@ -1,12 +1,14 @@
 """API viewsets of the projects app: each picks its selector, serializer and filterset."""
 
-from rest_framework import viewsets
+from core.api.views import DomainViewSet
+from core.clock import today
+from reporting.selectors import projects_with_figures
 
-from .. import filtersets, selectors, services
+from .. import filtersets, selectors
 from . import serializers
 
 
-class OfficeViewSet(viewsets.ModelViewSet):
+class OfficeViewSet(DomainViewSet):
     queryset = selectors.office_list()
     serializer_class = serializers.OfficeSerializer
     filterset_class = filtersets.OfficeFilterSet
@@ -14,21 +16,27 @@ class OfficeViewSet(viewsets.ModelViewSet):
     ordering_fields = ["code", "name", "updated_at"]
 
 
-class ProjectViewSet(viewsets.ModelViewSet):
-    queryset = selectors.project_list()
+class ProjectViewSet(DomainViewSet):
     serializer_class = serializers.ProjectSerializer
     filterset_class = filtersets.ProjectFilterSet
     search_fields = ["code", "name", "leader", "contractor", "location"]
-    ordering_fields = ["code", "name", "planned_start", "planned_finish", "total_investment", "updated_at"]
+    ordering_fields = [
+        "code",
+        "name",
+        "planned_start",
+        "planned_finish",
+        "total_investment",
+        "progress",
+        "schedule_variance",
+        "overdue_milestones",
+        "updated_at",
+    ]
 
-    def perform_create(self, serializer):
-        serializer.instance = services.project_create(**serializer.validated_data)
-
-    def perform_update(self, serializer):
-        serializer.instance = services.project_update(serializer.instance, **serializer.validated_data)
+    def get_queryset(self):
+        return projects_with_figures(selectors.project_list(), today=today())
 
 
-class WorkItemViewSet(viewsets.ModelViewSet):
+class WorkItemViewSet(DomainViewSet):
     queryset = selectors.work_item_list()
     serializer_class = serializers.WorkItemSerializer
     filterset_class = filtersets.WorkItemFilterSet
@@ -36,7 +44,7 @@ class WorkItemViewSet(viewsets.ModelViewSet):
     ordering_fields = ["name", "planned_quantity", "completed_quantity", "updated_at"]
 
 
-class LandAcquisitionViewSet(viewsets.ModelViewSet):
+class LandAcquisitionViewSet(DomainViewSet):
     queryset = selectors.land_acquisition_list()
     serializer_class = serializers.LandAcquisitionSerializer
     filterset_class = filtersets.LandAcquisitionFilterSet
@@ -44,7 +52,7 @@ class LandAcquisitionViewSet(viewsets.ModelViewSet):
     ordering_fields = ["village", "planned_area_mu", "completed_area_mu", "updated_at"]
 
 
-class DemolitionViewSet(viewsets.ModelViewSet):
+class DemolitionViewSet(DomainViewSet):
     queryset = selectors.demolition_list()
     serializer_class = serializers.DemolitionSerializer
     filterset_class = filtersets.DemolitionFilterSet
@@ -52,7 +60,7 @@ class DemolitionViewSet(viewsets.ModelViewSet):
     ordering_fields = ["village", "planned_rooms", "agreements_signed", "rooms_demolished", "updated_at"]
 
 
-class ClearanceItemViewSet(viewsets.ModelViewSet):
+class ClearanceItemViewSet(DomainViewSet):
     queryset = selectors.clearance_item_list()
     serializer_class = serializers.ClearanceItemSerializer
     filterset_class = filtersets.ClearanceItemFilterSet
@@ -60,14 +68,14 @@ class ClearanceItemViewSet(viewsets.ModelViewSet):
     ordering_fields = ["kind", "planned", "completed", "updated_at"]
 
 
-class InvestmentViewSet(viewsets.ModelViewSet):
+class InvestmentViewSet(DomainViewSet):
     queryset = selectors.investment_list()
     serializer_class = serializers.InvestmentSerializer
     filterset_class = filtersets.InvestmentFilterSet
     ordering_fields = ["period", "amount", "updated_at"]
 
 
-class ProblemViewSet(viewsets.ModelViewSet):
+class ProblemViewSet(DomainViewSet):
     queryset = selectors.problem_list()
     serializer_class = serializers.ProblemSerializer
     filterset_class = filtersets.ProblemFilterSet

@@ -1,0 +1,140 @@
+"""Django admin of the projects app: offices, the project tree and the rows measured under a project.
+
+Foreign keys are autocompletes (no <select> of every project) and changelists `select_related`
+what they show, so a page costs the same number of queries whatever its length. The site's
+titles are set here because the projects app is the heart of the site and `config/` stays wiring only.
+"""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from .models import ClearanceItem, Demolition, Investment, LandAcquisition, Office, Problem, Project, WorkItem
+
+admin.site.site_header = _("Shuitou key-project tracker")
+admin.site.site_title = _("Shuitou key-project tracker")
+admin.site.index_title = _("Administration")
+
+TIMESTAMPS = ("created_at", "updated_at")
+
+
+@admin.register(Office)
+class OfficeAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "updated_at")
+    search_fields = ("code", "name")
+    ordering = ("code",)
+    readonly_fields = TIMESTAMPS
+
+
+class ProjectRowInline(admin.TabularInline):
+    """Base of the rows edited inside a project's page."""
+
+    extra = 0
+    show_change_link = True
+
+
+class WorkItemInline(ProjectRowInline):
+    model = WorkItem
+    fields = ("name", "unit", "planned_quantity", "completed_quantity", "weight")
+
+
+class LandAcquisitionInline(ProjectRowInline):
+    model = LandAcquisition
+    fields = ("village", "kind", "planned_area_mu", "completed_area_mu")
+
+
+class DemolitionInline(ProjectRowInline):
+    model = Demolition
+    fields = ("village", "planned_rooms", "agreements_signed", "rooms_demolished")
+
+
+class ClearanceItemInline(ProjectRowInline):
+    model = ClearanceItem
+    fields = ("kind", "unit", "planned", "completed")
+
+
+class InvestmentInline(ProjectRowInline):
+    model = Investment
+    fields = ("period", "amount")
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "category", "status", "office", "parent", "planned_finish", "total_investment")
+    list_display_links = ("code", "name")
+    list_filter = (
+        "category",
+        "status",
+        "progress_method",
+        "office",
+        ("parent", admin.EmptyFieldListFilter),
+    )
+    list_select_related = ("office", "parent")
+    search_fields = ("code", "name", "leader", "contractor", "location", "office__name")
+    ordering = ("code",)
+    autocomplete_fields = ("parent", "office")
+    readonly_fields = TIMESTAMPS
+    fieldsets = (
+        (None, {"fields": ("code", "name", "category", "status", "parent", "office")}),
+        (_("People and place"), {"fields": ("leader", "contractor", "location", "description")}),
+        (_("Schedule"), {"fields": ("planned_start", "planned_finish", "actual_start", "actual_finish")}),
+        (_("Investment and progress"), {"fields": ("total_investment", "progress_method", "manual_progress")}),
+        (_("Record"), {"fields": TIMESTAMPS, "classes": ("collapse",)}),
+    )
+    # milestones/admin.py appends its MilestoneInline: milestones points at projects, never the reverse.
+    inlines = [WorkItemInline, LandAcquisitionInline, DemolitionInline, ClearanceItemInline, InvestmentInline]
+
+
+class ProjectRowAdmin(admin.ModelAdmin):
+    """Base of the admins of rows under a project: project as autocomplete, fetched with the rows."""
+
+    autocomplete_fields = ("project",)
+    list_select_related = ("project",)
+    ordering = ("project__code", "id")
+    readonly_fields = TIMESTAMPS
+
+
+@admin.register(WorkItem)
+class WorkItemAdmin(ProjectRowAdmin):
+    list_display = ("name", "project", "unit", "planned_quantity", "completed_quantity", "weight")
+    list_filter = ("project__category", "project__office")
+    search_fields = ("name", "project__code", "project__name")
+
+
+@admin.register(LandAcquisition)
+class LandAcquisitionAdmin(ProjectRowAdmin):
+    list_display = ("project", "village", "kind", "planned_area_mu", "completed_area_mu")
+    list_filter = ("kind", "project__category", "project__office")
+    search_fields = ("village", "project__code", "project__name")
+
+
+@admin.register(Demolition)
+class DemolitionAdmin(ProjectRowAdmin):
+    list_display = ("project", "village", "planned_rooms", "agreements_signed", "rooms_demolished")
+    list_filter = ("project__category", "project__office")
+    search_fields = ("village", "project__code", "project__name")
+
+
+@admin.register(ClearanceItem)
+class ClearanceItemAdmin(ProjectRowAdmin):
+    list_display = ("project", "kind", "unit", "planned", "completed")
+    list_filter = ("kind", "project__category", "project__office")
+    search_fields = ("unit", "project__code", "project__name")
+
+
+@admin.register(Investment)
+class InvestmentAdmin(ProjectRowAdmin):
+    list_display = ("project", "period", "amount")
+    list_filter = ("project__category", "project__office")
+    search_fields = ("project__code", "project__name")
+    ordering = ("project__code", "-period")
+    date_hierarchy = "period"
+
+
+@admin.register(Problem)
+class ProblemAdmin(ProjectRowAdmin):
+    list_display = ("__str__", "project", "category", "status", "raised_on", "due_on", "resolved_on")
+    # An empty project means a town-wide problem.
+    list_filter = ("category", "status", ("project", admin.EmptyFieldListFilter), "project__office")
+    search_fields = ("description", "project__code", "project__name")
+    ordering = ("-raised_on", "id")
+    date_hierarchy = "raised_on"
