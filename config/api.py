@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from milestones.api.views import MilestoneViewSet
 from projects.api import views as project_views
+from reporting.api.views import OverdueReportView, SummaryReportView
 
 router = DefaultRouter()
 router.register("offices", project_views.OfficeViewSet, basename="office")
@@ -20,5 +21,7 @@ router.register("milestones", MilestoneViewSet, basename="milestone")
 
 urlpatterns = [
     path("auth/token/", ObtainAuthToken.as_view(), name="auth-token"),
+    path("reports/summary/", SummaryReportView.as_view(), name="report-summary"),
+    path("reports/overdue/", OverdueReportView.as_view(), name="report-overdue"),
     *router.urls,
 ]

@@ -24,6 +24,10 @@ class Status(models.TextChoices):
     COMPLETED = "completed", _("Completed")
 
 
+# A project is behind schedule when its progress trails its planned progress by more than this.
+BEHIND_SCHEDULE_VARIANCE = -10
+
+
 class ProgressMethod(models.TextChoices):
     QUANTITIES = "quantities", _("From work quantities")
     MILESTONES = "milestones", _("From milestones")

@@ -1,11 +1,12 @@
 """Query-string filters of the projects app's list endpoints, named for what a client means."""
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
 from core.api.filters import StrictBooleanFilter, TimeStampedFilterSet
 
-from .choices import Category, ClearanceKind, LandKind, ProblemCategory, ProblemStatus, Status
+from .choices import BEHIND_SCHEDULE_VARIANCE, Category, ClearanceKind, LandKind, ProblemCategory, ProblemStatus, Status
 from .models import ClearanceItem, Demolition, Investment, LandAcquisition, Office, Problem, Project, WorkItem
 
 
@@ -23,10 +24,24 @@ class ProjectFilterSet(TimeStampedFilterSet):
     root = StrictBooleanFilter(field_name="parent", lookup_expr="isnull", label=_("Top-level projects only"))
     planned_finish_before = filters.DateFilter(field_name="planned_finish", lookup_expr="lte")
     planned_finish_after = filters.DateFilter(field_name="planned_finish", lookup_expr="gte")
+    # These two read figures annotated by the list's selector (reporting.selectors.projects_with_figures).
+    behind_schedule = StrictBooleanFilter(
+        method="filter_behind_schedule", label=_("Schedule variance below -10 points (true) or not (false)")
+    )
+    has_overdue = StrictBooleanFilter(
+        method="filter_has_overdue", label=_("Has overdue milestones, itself or below (true) or none (false)")
+    )
 
     class Meta:
         model = Project
         fields = ["category", "status", "office", "parent"]
+
+    def filter_behind_schedule(self, queryset, name, value):
+        behind = Q(schedule_variance__lt=BEHIND_SCHEDULE_VARIANCE)
+        return queryset.filter(behind) if value else queryset.exclude(behind)
+
+    def filter_has_overdue(self, queryset, name, value):
+        return queryset.filter(overdue_milestones__gt=0) if value else queryset.filter(overdue_milestones=0)
 
 
 class ProjectRowFilterSet(TimeStampedFilterSet):

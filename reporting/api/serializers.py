@@ -1,0 +1,81 @@
+"""Shapes of the report endpoints (read-only)."""
+
+from rest_framework import serializers
+
+from core.api.serializers import PercentField
+from projects.models import Office
+
+MONEY = {"max_digits": 16, "decimal_places": 2}
+AREA = {"max_digits": 14, "decimal_places": 2}
+
+
+class OfficeRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Office
+        fields = ["id", "code", "name"]
+
+
+class GraveFiguresSerializer(serializers.Serializer):
+    unit = serializers.CharField(help_text="座 (tombs) or 穴 (burial places)")
+    planned = serializers.DecimalField(**AREA)
+    completed = serializers.DecimalField(**AREA)
+
+
+class FiguresSerializer(serializers.Serializer):
+    projects = serializers.IntegerField()
+    projects_by_status = serializers.DictField(child=serializers.IntegerField())
+    projects_by_category = serializers.DictField(child=serializers.IntegerField())
+    investment_planned = serializers.DecimalField(
+        **MONEY, help_text="万元; a budget counts unless one above it covers it"
+    )
+    investment_completed = serializers.DecimalField(**MONEY, help_text="万元")
+    investment_progress = PercentField(allow_null=True)
+    land_planned_mu = serializers.DecimalField(**AREA)
+    land_completed_mu = serializers.DecimalField(**AREA)
+    land_progress = PercentField(allow_null=True)
+    rooms_planned = serializers.IntegerField()
+    rooms_signed = serializers.IntegerField()
+    rooms_demolished = serializers.IntegerField()
+    agreement_progress = PercentField(allow_null=True)
+    demolition_progress = PercentField(allow_null=True)
+    graves = GraveFiguresSerializer(many=True)
+    overdue_milestones = serializers.IntegerField()
+
+
+class OfficeFiguresSerializer(FiguresSerializer):
+    office = OfficeRefSerializer()
+
+
+class SummarySerializer(serializers.Serializer):
+    as_of = serializers.DateField()
+    totals = FiguresSerializer()
+    by_office = OfficeFiguresSerializer(many=True)
+
+
+class ProjectRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class OverdueMilestoneSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    planned_date = serializers.DateField()
+    days_overdue = serializers.IntegerField()
+    delay_reason = serializers.CharField()
+    project = ProjectRefSerializer()
+
+
+class OfficeOverdueSerializer(serializers.Serializer):
+    office = OfficeRefSerializer()
+    overdue_count = serializers.IntegerField()
+    max_days_overdue = serializers.IntegerField()
+    total_days_overdue = serializers.IntegerField()
+    milestones = OverdueMilestoneSerializer(many=True)
+
+
+class OverdueReportSerializer(serializers.Serializer):
+    as_of = serializers.DateField()
+    overdue_count = serializers.IntegerField()
+    offices = OfficeOverdueSerializer(many=True)

@@ -1,0 +1,18 @@
+"""Filters of the portfolio summary."""
+
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+
+from core.api.filters import StrictBooleanFilter
+from projects.choices import Category
+from projects.models import Office, Project
+
+
+class SummaryFilterSet(filters.FilterSet):
+    category = filters.MultipleChoiceFilter(choices=Category.choices)
+    office = filters.ModelChoiceFilter(queryset=Office.objects.all())
+    root = StrictBooleanFilter(field_name="parent", lookup_expr="isnull", label=_("Top-level projects only"))
+
+    class Meta:
+        model = Project
+        fields = ["category", "office"]

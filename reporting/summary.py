@@ -1,0 +1,129 @@
+"""The supervisor's totals: projects by status and category, money, land, rooms, graves and overdue
+milestones, for the whole selection and per office.
+
+The selection's figures include everything under the selected projects, and each row is counted
+once however many of its ancestors are selected. Every figure is one grouped query, so the cost
+does not grow with the number of offices.
+"""
+
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from core.numbers import percent
+from milestones.models import Milestone
+from milestones.selectors import overdue_filter
+from projects.choices import Category, ClearanceKind, Status
+from projects.models import ClearanceItem, Demolition, Investment, LandAcquisition, Office, Project, ProjectLink
+
+OFFICE = "project__office"
+
+
+def portfolio_summary(*, projects: QuerySet[Project], today: datetime.date) -> dict:
+    """Totals over `projects` and their descendants, and the same per office."""
+    scope = ProjectLink.objects.filter(ancestor__in=projects).values("descendant")
+    in_scope = Q(project__in=scope)
+    by_office: dict[int, dict] = defaultdict(_empty_figures)
+
+    for office_id, status, category, n in (
+        projects.order_by().values_list("office", "status", "category").annotate(n=Count("*"))
+    ):
+        figures = by_office[office_id]
+        figures["projects"] += n
+        figures["projects_by_status"][status] += n
+        figures["projects_by_category"][category] += n
+
+    # A parent's total investment covers its children's: a budget counts unless a budget above it does.
+    budgeted = Project.objects.filter(pk__in=scope, total_investment__isnull=False)
+    covered = ProjectLink.objects.filter(depth__gt=0, ancestor__in=budgeted, descendant__in=budgeted)
+    counted = budgeted.exclude(pk__in=covered.values("descendant"))
+    for office_id, planned in counted.order_by().values_list("office").annotate(s=Sum("total_investment")):
+        by_office[office_id]["investment_planned"] += planned or 0
+    _add_sums(by_office, Investment.objects.filter(in_scope), investment_completed=Sum("amount"))
+    _add_sums(
+        by_office,
+        LandAcquisition.objects.filter(in_scope),
+        land_planned_mu=Sum("planned_area_mu"),
+        land_completed_mu=Sum("completed_area_mu"),
+    )
+    _add_sums(
+        by_office,
+        Demolition.objects.filter(in_scope),
+        rooms_planned=Sum("planned_rooms"),
+        rooms_signed=Sum("agreements_signed"),
+        rooms_demolished=Sum("rooms_demolished"),
+    )
+    graves = ClearanceItem.objects.filter(in_scope, kind=ClearanceKind.GRAVES).order_by()
+    for office_id, unit, planned, completed in graves.values_list(OFFICE, "unit").annotate(
+        p=Sum("planned"), c=Sum("completed")
+    ):
+        _add_graves(by_office[office_id]["graves"], unit, planned, completed)
+    overdue = Milestone.objects.filter(in_scope, overdue_filter(today)).order_by()
+    for office_id, n in overdue.values_list(OFFICE).annotate(n=Count("*")):
+        by_office[office_id]["overdue_milestones"] += n
+
+    offices = Office.objects.in_bulk(list(by_office))
+    office_rows = [
+        {"office": offices[office_id], **_with_ratios(figures)}
+        for office_id, figures in sorted(by_office.items(), key=lambda item: offices[item[0]].code)
+    ]
+    return {"as_of": today, "totals": _with_ratios(_total(by_office.values())), "by_office": office_rows}
+
+
+def _empty_figures() -> dict:
+    return {
+        "projects": 0,
+        "projects_by_status": dict.fromkeys(Status.values, 0),
+        "projects_by_category": dict.fromkeys(Category.values, 0),
+        "investment_planned": Decimal(0),
+        "investment_completed": Decimal(0),
+        "land_planned_mu": Decimal(0),
+        "land_completed_mu": Decimal(0),
+        "rooms_planned": 0,
+        "rooms_signed": 0,
+        "rooms_demolished": 0,
+        "graves": {},
+        "overdue_milestones": 0,
+    }
+
+
+def _add_sums(by_office: dict, rows: QuerySet, **sums) -> None:
+    for row in rows.order_by().values(OFFICE).annotate(**sums):
+        figures = by_office[row[OFFICE]]
+        for name in sums:
+            figures[name] += row[name] or 0
+
+
+def _add_graves(graves: dict, unit: str, planned, completed) -> None:
+    # Graves are counted in 座 (tombs) and 穴 (burial places); the two never add up.
+    entry = graves.setdefault(unit, {"unit": unit, "planned": Decimal(0), "completed": Decimal(0)})
+    entry["planned"] += planned or 0
+    entry["completed"] += completed or 0
+
+
+def _total(office_figures) -> dict:
+    total = _empty_figures()
+    for figures in office_figures:
+        for name, value in figures.items():
+            if name == "graves":
+                for unit, entry in value.items():
+                    _add_graves(total["graves"], unit, entry["planned"], entry["completed"])
+            elif isinstance(value, dict):
+                for key, n in value.items():
+                    total[name][key] += n
+            else:
+                total[name] += value
+    return total
+
+
+def _with_ratios(figures: dict) -> dict:
+    return {
+        **figures,
+        "graves": sorted(figures["graves"].values(), key=lambda entry: entry["unit"]),
+        "investment_progress": percent(figures["investment_completed"], figures["investment_planned"]),
+        "land_progress": percent(figures["land_completed_mu"], figures["land_planned_mu"]),
+        "agreement_progress": percent(figures["rooms_signed"], figures["rooms_planned"]),
+        "demolition_progress": percent(figures["rooms_demolished"], figures["rooms_planned"]),
+    }
