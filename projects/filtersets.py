@@ -17,6 +17,7 @@ class OfficeFilterSet(TimeStampedFilterSet):
 
 
 class ProjectFilterSet(TimeStampedFilterSet):
+    code = filters.CharFilter(label=_("Project code, exact"))
     category = filters.MultipleChoiceFilter(choices=Category.choices)
     status = filters.MultipleChoiceFilter(choices=Status.choices)
     office = filters.ModelChoiceFilter(queryset=Office.objects.all())
@@ -34,7 +35,7 @@ class ProjectFilterSet(TimeStampedFilterSet):
 
     class Meta:
         model = Project
-        fields = ["category", "status", "office", "parent"]
+        fields = ["code", "category", "status", "office", "parent"]
 
     def filter_behind_schedule(self, queryset, name, value):
         behind = Q(schedule_variance__lt=BEHIND_SCHEDULE_VARIANCE)
