@@ -1,12 +1,15 @@
 """Reads of the projects app: querysets with what their serializers need, fetched up front."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from .models import ClearanceItem, Demolition, Investment, LandAcquisition, Office, Problem, Project, WorkItem
 
 
 def office_list() -> QuerySet[Office]:
-    return Office.objects.all()
+    """Offices with `project_count`, counted in a subquery so that later joins cannot inflate it."""
+    counts = Project.objects.filter(office=OuterRef("pk")).order_by().values("office").annotate(n=Count("pk"))
+    return Office.objects.annotate(project_count=Coalesce(Subquery(counts.values("n")), 0))
 
 
 def project_list() -> QuerySet[Project]:

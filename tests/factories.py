@@ -22,10 +22,9 @@ class OfficeFactory(factory.django.DjangoModelFactory):
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
-        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    password = factory.PostGenerationMethodCall("set_password", "secret-pass")
+    password = factory.django.Password("secret-pass")
     office = factory.SubFactory(OfficeFactory)
     role = Role.EDITOR
 

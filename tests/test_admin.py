@@ -36,9 +36,6 @@ def admin_url(model, view: str, *args) -> str:
 
 @pytest.fixture
 def admin_client(admin_user) -> Client:
-    # UserFactory sets the password after saving and does not save it again; the session must hash what the
-    # database holds, or the admin logs the user straight out.
-    admin_user.refresh_from_db()
     client = Client()
     client.force_login(admin_user)
     return client

@@ -10,9 +10,11 @@ TIMESTAMPS = ["created_at", "updated_at"]
 
 
 class OfficeSerializer(DomainModelSerializer):
+    project_count = serializers.IntegerField(read_only=True)
+
     class Meta:
         model = Office
-        fields = ["id", "code", "name", *TIMESTAMPS]
+        fields = ["id", "code", "name", "project_count", *TIMESTAMPS]
 
 
 FIGURES = [
