@@ -38,8 +38,11 @@ class ProjectFilterSet(TimeStampedFilterSet):
         fields = ["code", "category", "status", "office", "parent"]
 
     def filter_behind_schedule(self, queryset, name, value):
-        behind = Q(schedule_variance__lt=BEHIND_SCHEDULE_VARIANCE)
-        return queryset.filter(behind) if value else queryset.exclude(behind)
+        if value:
+            return queryset.filter(schedule_variance__lt=BEHIND_SCHEDULE_VARIANCE)
+        # Not `exclude()`: a project without planned dates has no variance, and it is not behind either.
+        on_time = Q(schedule_variance__gte=BEHIND_SCHEDULE_VARIANCE) | Q(schedule_variance__isnull=True)
+        return queryset.filter(on_time)
 
     def filter_has_overdue(self, queryset, name, value):
         return queryset.filter(overdue_milestones__gt=0) if value else queryset.filter(overdue_milestones=0)

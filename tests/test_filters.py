@@ -233,6 +233,8 @@ def test_updated_since(api_client, case):
         ("milestones", {"planned_date_after": "yesterday"}, "planned_date_after"),
         *[(case.path, {"project": "999999"}, "project") for case in PROJECT_ROWS],
         *[(case.path, {"updated_since": "notadate"}, "updated_since") for case in RESOURCES],
+        *[(case.path, {"ordering": "-no_such_field"}, "ordering") for case in RESOURCES],
+        ("projects", {"ordering": "code,password"}, "ordering"),
     ],
     ids=lambda value: value if isinstance(value, str) else None,
 )

@@ -105,7 +105,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
-        "rest_framework.filters.OrderingFilter",
+        "core.api.filters.OrderingFilter",
     ],
     "EXCEPTION_HANDLER": "core.api.problems.problem_exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
