@@ -251,3 +251,17 @@ def test_default_as_of_is_today_in_shanghai_with_milestones_in_every_state(api_c
     assert [m for m in open_ if today <= planned(m) <= today + datetime.timedelta(days=14)]  # due soon
     assert [m for m in open_ if planned(m) > today + datetime.timedelta(days=14)]  # upcoming
     assert {m["state"] for m in milestones} == {"done", "overdue", "due_soon", "upcoming"}
+
+
+def test_the_flood_works_shows_the_seed_figures_in_its_detail_and_in_the_summary(api_client, frozen_today):
+    load(frozen_today)
+    works = rows(api_client, "projects", code="SL-FH")[0]
+    assert (works["land_completed_mu"], works["rooms_signed"], works["rooms_demolished"]) == ("1725.00", 552, 345)
+    assert works["children_count"] == 4
+
+    office = works["office"]
+    response = api_client.get("/api/v1/reports/summary/", {"office": office, "root": "true"})
+    assert response.status_code == 200, response.content
+    totals = response.json()["totals"]
+    assert (totals["land_completed_mu"], totals["rooms_signed"], totals["rooms_demolished"]) == ("1725.00", 552, 345)
+    assert totals["projects"] == 1
