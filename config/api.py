@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from milestones.api.views import MilestoneViewSet
 from projects.api import views as project_views
+from reporting.api.report_views import ProgressReportViewSet, ProjectHistoryView
 from reporting.api.views import OverdueReportView, SummaryReportView
 
 router = DefaultRouter()
@@ -18,10 +19,12 @@ router.register("clearance-items", project_views.ClearanceItemViewSet, basename=
 router.register("investments", project_views.InvestmentViewSet, basename="investment")
 router.register("problems", project_views.ProblemViewSet, basename="problem")
 router.register("milestones", MilestoneViewSet, basename="milestone")
+router.register("progress-reports", ProgressReportViewSet, basename="progress-report")
 
 urlpatterns = [
     path("auth/token/", ObtainAuthToken.as_view(), name="auth-token"),
     path("reports/summary/", SummaryReportView.as_view(), name="report-summary"),
     path("reports/overdue/", OverdueReportView.as_view(), name="report-overdue"),
+    path("projects/<int:pk>/history/", ProjectHistoryView.as_view(), name="project-history"),
     *router.urls,
 ]

@@ -3,9 +3,11 @@
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
-from core.api.filters import StrictBooleanFilter
+from core.api.filters import StrictBooleanFilter, TimeStampedFilterSet
 from projects.choices import Category
 from projects.models import Office, Project
+
+from .models import ProgressReport
 
 
 class SummaryFilterSet(filters.FilterSet):
@@ -16,3 +18,20 @@ class SummaryFilterSet(filters.FilterSet):
     class Meta:
         model = Project
         fields = ["category", "office"]
+
+
+class ProgressReportFilterSet(TimeStampedFilterSet):
+    project = filters.ModelChoiceFilter(
+        queryset=Project.objects.all(), method="filter_project", label=_("Reports on this project or a descendant")
+    )
+    office = filters.ModelChoiceFilter(queryset=Office.objects.all())
+    reported_on_after = filters.DateFilter(field_name="reported_on", lookup_expr="gte")
+    reported_on_before = filters.DateFilter(field_name="reported_on", lookup_expr="lte")
+    author = filters.NumberFilter(field_name="author_id")
+
+    class Meta:
+        model = ProgressReport
+        fields = ["project", "office", "author"]
+
+    def filter_project(self, queryset, name, project):
+        return queryset.filter(project__ancestor_links__ancestor=project)

@@ -53,6 +53,8 @@ def flatten_errors(detail, path: str = ""):
         for key, value in detail.items():
             if key in ("non_field_errors", "__all__"):
                 yield from flatten_errors(value, path)
+            elif isinstance(key, int):  # a list serializer's errors, keyed by the item's index
+                yield from flatten_errors(value, f"{path}[{key}]")
             else:
                 yield from flatten_errors(value, f"{path}.{key}" if path else str(key))
     elif isinstance(detail, list):

@@ -1,0 +1,201 @@
+"""Filing a progress report: every change it carries applies in one transaction, or none does.
+
+Rows are locked (`SELECT … FOR UPDATE`, kind by kind, in id order) before they are read, so the
+"before" values are the true ones and two reports on the same project at the same moment apply one
+after the other instead of overwriting each other. Each saved row refreshes the stored progress of
+its project and ancestors (reporting.signals); the figures after the report are then recorded for
+the report's project and its ancestors as points of their history.
+"""
+
+import datetime
+from collections.abc import Callable
+from copy import copy
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from core.clock import today
+from milestones.models import Milestone
+from projects.models import ClearanceItem, Demolition, Investment, LandAcquisition, Project, ProjectLink, WorkItem
+
+from .choices import ChangeTarget
+from .models import ProgressReport, ReportChange, ReportFigures
+from .selectors import projects_with_figures
+
+
+@dataclass(frozen=True)
+class Section:
+    """One nested change list of a report: its key, the model it changes and the fields it may set."""
+
+    key: str
+    target: ChangeTarget
+    model: type[models.Model]
+    fields: tuple[str, ...]
+
+
+SECTIONS = (
+    Section("work_items", ChangeTarget.WORK_ITEM, WorkItem, ("completed_quantity",)),
+    Section("land_acquisitions", ChangeTarget.LAND_ACQUISITION, LandAcquisition, ("completed_area_mu",)),
+    Section("demolitions", ChangeTarget.DEMOLITION, Demolition, ("agreements_signed", "rooms_demolished")),
+    Section("clearance_items", ChangeTarget.CLEARANCE_ITEM, ClearanceItem, ("completed",)),
+    Section("milestones", ChangeTarget.MILESTONE, Milestone, ("actual_date", "delay_reason")),
+)
+
+
+@dataclass
+class RowChange:
+    """The new values a report gives one row; only the fields whose value differs."""
+
+    target: ChangeTarget
+    row: models.Model
+    values: dict
+
+
+@transaction.atomic
+def progress_report_create(
+    *,
+    author,
+    project: Project,
+    reported_on: datetime.date,
+    summary: str = "",
+    investment: dict | None = None,
+    authorize: Callable[[set[int]], None] | None = None,
+    **sections: list[dict],
+) -> ProgressReport:
+    """Applies the report's changes and stores it with before/after values and the figures after.
+
+    `sections` are the nested change lists keyed as in `SECTIONS`; `investment` is
+    `{"period", "amount", "project"?}`, the month's amount. `authorize` is called with the ids of
+    every project whose rows the report changes and raises if the author may not change them.
+    Raises ValidationError keyed by the place of each fault (`work_items[2].completed_quantity`),
+    and writes nothing.
+    """
+    subtree = set(ProjectLink.objects.filter(ancestor=project).values_list("descendant_id", flat=True))
+    errors: dict = {}
+    if reported_on > today():
+        errors["reported_on"] = [ValidationError(_("A report cannot be dated in the future."), "future")]
+
+    changes: list[RowChange] = []
+    for section in SECTIONS:
+        section_errors, section_changes = _load_section(section, sections.get(section.key) or [], subtree, reported_on)
+        for index, entry_errors in enumerate(section_errors):
+            errors.update({f"{section.key}[{index}].{field}": messages for field, messages in entry_errors.items()})
+        changes += section_changes
+    if investment is not None:
+        investment_change, investment_errors = _load_investment(investment, project, subtree)
+        errors.update({f"investment.{field}": messages for field, messages in investment_errors.items()})
+        if investment_change is not None and investment_change.values:
+            changes.append(investment_change)
+
+    if not errors and not changes and not summary.strip():
+        errors["summary"] = [ValidationError(_("A report needs a summary or at least one change."), "empty")]
+    if errors:
+        raise ValidationError(errors)
+    if authorize is not None:
+        authorize({project.pk} | {change.row.project_id for change in changes})
+
+    report = ProgressReport.objects.create(
+        project=project, office_id=project.office_id, author=author, reported_on=reported_on, summary=summary
+    )
+    ReportChange.objects.bulk_create(record for change in changes for record in _apply(report, change))
+    _record_figures(report, project)
+    return report
+
+
+def _load_section(section: Section, entries: list[dict], subtree: set[int], reported_on: datetime.date):
+    """Locks and checks the rows a section names: (errors, one dict per entry; the changes)."""
+    rows = section.model.objects.select_for_update().filter(pk__in=[e["id"] for e in entries]).order_by("pk")
+    rows = {row.pk: row for row in rows}
+    errors: list[dict] = []
+    changes: list[RowChange] = []
+    seen: set[int] = set()
+    for entry in entries:
+        row = rows.get(entry["id"])
+        values = {name: entry[name] for name in section.fields if name in entry}
+        entry_errors = _entry_errors(entry["id"], row, values, subtree, seen, reported_on)
+        errors.append(entry_errors)
+        if not entry_errors:
+            changed = {name: value for name, value in values.items() if getattr(row, name) != value}
+            if changed:
+                changes.append(RowChange(section.target, row, changed))
+    return errors, changes
+
+
+def _entry_errors(row_id: int, row, values: dict, subtree: set[int], seen: set[int], reported_on) -> dict:
+    if row_id in seen:
+        return {"id": [ValidationError(_("This row appears twice in the report."), "duplicate")]}
+    seen.add(row_id)
+    if row is None:
+        return {"id": [ValidationError(_("No such row."), "does_not_exist")]}
+    if row.project_id not in subtree:
+        message = _("This row belongs to a project outside the report's project.")
+        return {"id": [ValidationError(message, "other_project")]}
+    if values.get("actual_date") and values["actual_date"] > reported_on:
+        return {"actual_date": [ValidationError(_("Must not be after the report's date."), "after_report")]}
+    candidate = copy(row)
+    for name, value in values.items():
+        setattr(candidate, name, value)
+    try:
+        candidate.validate_constraints()
+    except ValidationError as error:
+        return error.message_dict
+    return {}
+
+
+def _load_investment(investment: dict, project: Project, subtree: set[int]) -> tuple[RowChange | None, dict]:
+    """The month's investment row of the target project (new if the month has none), locked."""
+    target = investment.get("project") or project
+    if target.pk not in subtree:
+        message = _("This project is outside the report's project.")
+        return None, {"project": [ValidationError(message, "other_project")]}
+    period, amount = investment["period"], investment["amount"]
+    row = Investment.objects.select_for_update().filter(project=target, period=period).first()
+    row = row or Investment(project=target, period=period)
+    values = {"amount": amount} if row.amount != amount else {}
+    return RowChange(ChangeTarget.INVESTMENT, row, values), {}
+
+
+def _apply(report: ProgressReport, change: RowChange) -> list[ReportChange]:
+    """Saves the row with its new values; returns the records of what changed."""
+    row = change.row
+    before = {name: getattr(row, name) for name in change.values}
+    for name, value in change.values.items():
+        setattr(row, name, value)
+    row.save()
+    return [
+        ReportChange(
+            report=report,
+            target=change.target,
+            object_id=row.pk,
+            project_id=row.project_id,
+            field=name,
+            before=_as_text(before[name]),
+            after=_as_text(value),
+        )
+        for name, value in change.values.items()
+    ]
+
+
+def _as_text(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def _record_figures(report: ProgressReport, project: Project) -> None:
+    chain = ProjectLink.objects.filter(descendant=project).values("ancestor")
+    figures = projects_with_figures(Project.objects.filter(pk__in=chain), today=report.reported_on)
+    ReportFigures.objects.bulk_create(
+        ReportFigures(
+            report=report,
+            project=row,
+            progress=row.progress,
+            investment_completed=row.investment_completed,
+            land_planned_mu=row.land_planned_mu,
+            land_completed_mu=row.land_completed_mu,
+            rooms_planned=row.rooms_planned,
+            rooms_signed=row.rooms_signed,
+            rooms_demolished=row.rooms_demolished,
+        )
+        for row in figures
+    )
