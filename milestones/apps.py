@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class MilestonesConfig(AppConfig):
     name = "milestones"
     verbose_name = _("Milestones")
+
+    def ready(self):
+        from core import audit
+
+        from .models import Milestone
+
+        audit.register(Milestone)

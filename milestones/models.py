@@ -5,10 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from core.constraints import positive
 from core.fields import weight_field
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, VersionedModel
 
 
-class Milestone(TimeStampedModel):
+class Milestone(TimeStampedModel, VersionedModel):
     """A dated step of a project; done once it has an `actual_date`."""
 
     project = models.ForeignKey(

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.constraints import FieldCheckConstraint, non_negative, not_above, not_before, positive
 from core.fields import area_field, money_field, percent_field, quantity_field, weight_field
-from core.models import TimeStampedModel
+from core.models import TimeStampedModel, VersionedModel
 from core.numbers import percent
 
 from .choices import (
@@ -22,7 +22,7 @@ from .choices import (
 from .signals import project_saved
 
 
-class Office(TimeStampedModel):
+class Office(TimeStampedModel, VersionedModel):
     """A project office (项目指挥部 / 责任单位): owns projects and reports on them."""
 
     code = models.SlugField(_("code"), max_length=50, unique=True)
@@ -37,7 +37,7 @@ class Office(TimeStampedModel):
         return self.name
 
 
-class Project(TimeStampedModel):
+class Project(TimeStampedModel, VersionedModel):
     """A key project (重点项目). Children (`parent`) are its bid sections, phases or sub-projects."""
 
     code = models.CharField(_("code"), max_length=50, unique=True)
@@ -209,7 +209,7 @@ class ProjectLink(models.Model):
         return f"{self.ancestor_id} → {self.descendant_id} ({self.depth})"
 
 
-class ProjectRow(TimeStampedModel):
+class ProjectRow(TimeStampedModel, VersionedModel):
     """Base of the rows measured under one project."""
 
     project = models.ForeignKey(Project, verbose_name=_("project"), on_delete=models.CASCADE)
@@ -348,10 +348,12 @@ class Investment(ProjectRow):
         ]
 
     def __str__(self):
-        return f"{self.period:%Y-%m}: {self.amount}"
+        # `period` is still text on a row created from strings, and the audit trail names it before a refresh.
+        period = self.period.strftime("%Y-%m") if hasattr(self.period, "strftime") else str(self.period)[:7]
+        return f"{period}: {self.amount}"
 
 
-class Problem(TimeStampedModel):
+class Problem(TimeStampedModel, VersionedModel):
     """A problem raised (存在问题): of one project, or town-wide when `project` is empty."""
 
     project = models.ForeignKey(

@@ -9,4 +9,9 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Reporting")
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the progress refresh to every write)
+        from core import audit
+
+        from . import models, signals  # noqa: F401  (signals connects the progress refresh to every write)
+
+        # Reports are append-only; their creation is audited like every other write.
+        audit.register(models.ProgressReport)

@@ -10,9 +10,10 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, F
 from django.utils import timezone
 
+from core.audit import log_update
 from milestones.models import Milestone
 from projects.choices import ProgressMethod
 from projects.models import Project, ProjectLink, WorkItem
@@ -38,7 +39,11 @@ def refresh_progress(*, project_ids: Iterable[int | None]) -> None:
     for project in sorted(projects.values(), key=lambda project: -levels[project.pk]):
         value = _progress_of(project).quantize(STORED_PLACES)
         if value != project.progress:
-            Project.objects.filter(pk=project.pk).update(progress=value, updated_at=timezone.now())
+            # Not a save(): raise the version (the row's ETag) and write the audit entry here.
+            Project.objects.filter(pk=project.pk).update(
+                progress=value, version=F("version") + 1, updated_at=timezone.now()
+            )
+            log_update(project, {"progress": (project.progress, value)})
             project.progress = value
 
 
