@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint check-migrations
+.PHONY: install run serve test lint check-migrations fuzz client-check
 
 # The venv is rebuilt only when the requirements change.
 $(BIN)/.installed: requirements.txt requirements-dev.txt
@@ -21,6 +21,10 @@ run: install
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# Production: gunicorn on PostgreSQL (DATABASE_URL and SECRET_KEY required); see bin/serve, docs/DEPLOYMENT.md.
+serve: install
+	HOST=$(HOST) PORT=$(PORT) PYTHON=$(BIN)/python bin/serve
+
 test: install
 	$(BIN)/python -m pytest
 
@@ -30,3 +34,14 @@ lint: install
 
 check-migrations: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# The API against its own schema: schemathesis on a live server with the demo data (tests/fuzz/run.sh).
+# SQLite by default; FUZZ_DATABASE_URL=postgres://…/<name with "fuzz"> runs it on PostgreSQL.
+fuzz: install
+	BIN=$(BIN) tests/fuzz/run.sh
+
+# A TypeScript client typed from the schema compiles (docs/examples; needs Node 20 and npm).
+client-check: install
+	$(BIN)/python manage.py spectacular --lang en --validate --fail-on-warn --file docs/examples/schema.yaml
+	cd docs/examples && npm ci --no-audit --no-fund --loglevel=error \
+		&& npx openapi-typescript schema.yaml --output schema.d.ts && npx tsc --noEmit

@@ -1,6 +1,6 @@
 """Liveness and readiness probes for load balancers and orchestrators; open to anonymous callers."""
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
@@ -15,11 +15,15 @@ def healthz(request):
 
 @never_cache
 def readyz(request):
-    """The database answers a query; 503 with a problem body when it does not."""
+    """The database answers a query; 503 with a problem body when it does not.
+
+    Bounded by the connection's `connect_timeout` (or the pool's `timeout`) and `statement_timeout`
+    (config/settings/database.py), and a connection that died is replaced on the next call.
+    """
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-    except DatabaseError:
+    except (DatabaseError, InterfaceError):
         body = {
             "type": TYPE_PREFIX + "database-unavailable",
             "title": "Service Unavailable",

@@ -5,7 +5,6 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from core.fields import area_field, money_field
 from core.models import TimeStampedModel
 from projects.models import Office, Project
 
@@ -61,21 +60,27 @@ class ReportChange(models.Model):
         return f"{self.target} {self.object_id}.{self.field}: {self.before} → {self.after}"
 
 
+SUM_MAX_DIGITS = 20
+
+
 class ReportFigures(models.Model):
     """A project's figures right after a report: one point of its history.
 
-    Kept for the report's project and each of its ancestors, whose figures the report moved too.
+    Kept for the report's project, every project whose rows the report changed, and all their ancestors.
     """
 
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="figures")
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="history")
     progress = models.DecimalField(_("progress (%)"), max_digits=7, decimal_places=4)
-    investment_completed = money_field(_("investment completed (10,000 CNY)"))
-    land_planned_mu = area_field(_("planned area (mu)"))
-    land_completed_mu = area_field(_("completed area (mu)"))
-    rooms_planned = models.PositiveIntegerField(_("planned rooms"))
-    rooms_signed = models.PositiveIntegerField(_("agreements signed"))
-    rooms_demolished = models.PositiveIntegerField(_("rooms demolished"))
+    # Sums over a subtree: wider than any one row's column, or many large rows would overflow it (a 500).
+    investment_completed = models.DecimalField(
+        _("investment completed (10,000 CNY)"), max_digits=SUM_MAX_DIGITS, decimal_places=2
+    )
+    land_planned_mu = models.DecimalField(_("planned area (mu)"), max_digits=SUM_MAX_DIGITS, decimal_places=2)
+    land_completed_mu = models.DecimalField(_("completed area (mu)"), max_digits=SUM_MAX_DIGITS, decimal_places=2)
+    rooms_planned = models.PositiveBigIntegerField(_("planned rooms"))
+    rooms_signed = models.PositiveBigIntegerField(_("agreements signed"))
+    rooms_demolished = models.PositiveBigIntegerField(_("rooms demolished"))
 
     class Meta:
         ordering = ["project_id", "report__reported_on", "report_id"]

@@ -4,7 +4,7 @@ Rows are locked (`SELECT … FOR UPDATE`, kind by kind, in id order) before they
 "before" values are the true ones and two reports on the same project at the same moment apply one
 after the other instead of overwriting each other. Each saved row refreshes the stored progress of
 its project and ancestors (reporting.signals); the figures after the report are then recorded for
-the report's project and its ancestors as points of their history.
+the report's project, every project whose rows it changed, and their ancestors, as points of their history.
 """
 
 import datetime
@@ -51,6 +51,7 @@ class RowChange:
     target: ChangeTarget
     row: models.Model
     values: dict
+    created: bool = False  # the row is new: saved already, and had no value before
 
 
 @transaction.atomic
@@ -93,14 +94,15 @@ def progress_report_create(
         errors["summary"] = [ValidationError(_("A report needs a summary or at least one change."), "empty")]
     if errors:
         raise ValidationError(errors)
+    touched = {project.pk} | {change.row.project_id for change in changes}
     if authorize is not None:
-        authorize({project.pk} | {change.row.project_id for change in changes})
+        authorize(touched)
 
     report = ProgressReport.objects.create(
         project=project, office_id=project.office_id, author=author, reported_on=reported_on, summary=summary
     )
     ReportChange.objects.bulk_create(record for change in changes for record in _apply(report, change))
-    _record_figures(report, project)
+    _record_figures(report, touched)
     return report
 
 
@@ -140,7 +142,7 @@ def _entry_errors(row_id: int, row, values: dict, subtree: set[int], seen: set[i
     try:
         candidate.validate_constraints()
     except ValidationError as error:
-        return error.message_dict
+        return error.error_dict  # not `message_dict`: that drops each error's code
     return {}
 
 
@@ -151,8 +153,12 @@ def _load_investment(investment: dict, project: Project, subtree: set[int]) -> t
         message = _("This project is outside the report's project.")
         return None, {"project": [ValidationError(message, "other_project")]}
     period, amount = investment["period"], investment["amount"]
-    row = Investment.objects.select_for_update().filter(project=target, period=period).first()
-    row = row or Investment(project=target, period=period)
+    # Inserting a new month's row at once makes a concurrent report on the same month wait for this one
+    # and then find the row, instead of colliding on the unique (project, period).
+    row, created = Investment.objects.get_or_create(project=target, period=period, defaults={"amount": amount})
+    if created:
+        return RowChange(ChangeTarget.INVESTMENT, row, {"amount": amount}, created=True), {}
+    row = Investment.objects.select_for_update().get(pk=row.pk)
     values = {"amount": amount} if row.amount != amount else {}
     return RowChange(ChangeTarget.INVESTMENT, row, values), {}
 
@@ -160,10 +166,11 @@ def _load_investment(investment: dict, project: Project, subtree: set[int]) -> t
 def _apply(report: ProgressReport, change: RowChange) -> list[ReportChange]:
     """Saves the row with its new values; returns the records of what changed."""
     row = change.row
-    before = {name: getattr(row, name) for name in change.values}
-    for name, value in change.values.items():
-        setattr(row, name, value)
-    row.save()
+    before = {name: None if change.created else getattr(row, name) for name in change.values}
+    if not change.created:
+        for name, value in change.values.items():
+            setattr(row, name, value)
+        row.save()
     return [
         ReportChange(
             report=report,
@@ -182,8 +189,10 @@ def _as_text(value) -> str | None:
     return None if value is None else str(value)
 
 
-def _record_figures(report: ProgressReport, project: Project) -> None:
-    chain = ProjectLink.objects.filter(descendant=project).values("ancestor")
+def _record_figures(report: ProgressReport, project_ids: set[int]) -> None:
+    """The figures after the report of every project it moved (these and their ancestors): a point of each
+    one's history, so that a 标段 whose rows a report on its works changed shows that report too."""
+    chain = ProjectLink.objects.filter(descendant_id__in=project_ids).values("ancestor")
     figures = projects_with_figures(Project.objects.filter(pk__in=chain), today=report.reported_on)
     ReportFigures.objects.bulk_create(
         ReportFigures(

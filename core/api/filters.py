@@ -4,10 +4,13 @@ Filters refuse values they do not understand (400 naming the parameter) instead 
 them, so a client never mistakes an unfiltered list for a filtered one.
 """
 
+import datetime
+
 from django import forms
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
+from django_filters.fields import IsoDateTimeField
 from rest_framework import filters as drf_filters
 from rest_framework.exceptions import ErrorDetail, ValidationError
 
@@ -38,12 +41,58 @@ class StrictBooleanFilter(filters.BooleanFilter):
         super().__init__(*args, **kwargs)
 
 
+class UtcIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 timestamp, handed to the database in UTC.
+
+    PostgreSQL refuses offsets beyond ±15:59 that ISO 8601 allows (`+19:07`), and a date at the edge of the
+    calendar can leave it when moved to UTC: both are a 400 naming the parameter, not a database error.
+    """
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return None
+        try:
+            return value.astimezone(datetime.UTC)
+        except OverflowError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class IsoDateTimeFilter(filters.IsoDateTimeFilter):
+    field_class = UtcIsoDateTimeField
+
+
+# The largest id a 64-bit column holds (BigAutoField, SQLite INTEGER): beyond it a lookup would overflow.
+MAX_ID = 2**63 - 1
+
+
+class IdFilter(filters.NumberFilter):
+    """A row's id: a whole number that fits the column (`?user=1e30` is a 400, not a database overflow)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
 class TimeStampedFilterSet(filters.FilterSet):
     """Adds `updated_since` (ISO 8601 timestamp) for incremental sync."""
 
-    updated_since = filters.IsoDateTimeFilter(
+    updated_since = IsoDateTimeFilter(
         field_name="updated_at", lookup_expr="gte", label=_("Changed at or after this time (ISO 8601)")
     )
+
+
+class SearchFilter(drf_filters.SearchFilter):
+    """`?search=`: a value DRF refuses (a NUL character) is a 400 naming `search`, like every other parameter."""
+
+    def get_search_terms(self, request):
+        try:
+            return super().get_search_terms(request)
+        except ValidationError as error:
+            raise ValidationError({self.search_param: error.detail}) from error
 
 
 class OrderingFilter(drf_filters.OrderingFilter):

@@ -55,6 +55,7 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
         paginated = super().get_paginated_response_schema(schema)
         paginated["properties"]["next"]["description"] = "Link to the next page; with ?cursor=, the next cursor page."
         paginated["properties"]["count"]["description"] = "Rows matching the filters (absent in cursor walks)."
+        paginated["required"] = ["results"]  # a cursor walk answers without `count`
         return paginated
 
     def get_schema_operation_parameters(self, view):

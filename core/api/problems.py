@@ -5,15 +5,19 @@ Every 4xx answer carries `type`, `title`, `status` and `detail`; validation erro
 (`work_items[2].completed_quantity`).
 """
 
+import logging
 from http import HTTPStatus
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, serializers
 from rest_framework.views import exception_handler
+
+from .titles import status_title
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 TYPE_PREFIX = "urn:shuitou:problem:"
@@ -22,6 +26,18 @@ TYPE_PREFIX = "urn:shuitou:problem:"
 class Conflict(exceptions.APIException):
     status_code = HTTPStatus.CONFLICT
     default_code = "conflict"
+
+
+# The database is down, restarting, failing over or too slow (statement timeout): 503, try again shortly.
+DATABASE_UNAVAILABLE_ERRORS = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 5
+
+
+class DatabaseUnavailable(exceptions.APIException):
+    status_code = HTTPStatus.SERVICE_UNAVAILABLE
+    default_code = "database_unavailable"
+    default_detail = "The database does not answer; try again in a few seconds."
+    wait = RETRY_AFTER_SECONDS  # DRF turns it into the Retry-After header
 
 
 def problem_exception_handler(exc, context):
@@ -38,7 +54,7 @@ def problem_exception_handler(exc, context):
 def problem_body(exc: exceptions.APIException, status: int) -> dict:
     body = {
         "type": TYPE_PREFIX + _problem_code(exc),
-        "title": HTTPStatus(status).phrase,
+        "title": status_title(status),
         "status": status,
         "detail": str(exc.detail) if not isinstance(exc.detail, (dict, list)) else _("The request has invalid fields."),
     }
@@ -77,6 +93,9 @@ def _as_api_exception(exc):
         return exceptions.ValidationError(serializers.as_serializer_error(exc))
     if isinstance(exc, (ProtectedError, RestrictedError)):
         return Conflict(_("This object is still referenced by other objects and cannot be deleted."))
+    if isinstance(exc, DATABASE_UNAVAILABLE_ERRORS):
+        logging.getLogger("shuitou.database").warning("Database unavailable: %s: %s", type(exc).__name__, exc)
+        return DatabaseUnavailable()
     return exc
 
 

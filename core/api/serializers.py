@@ -3,10 +3,16 @@
 from copy import copy
 from decimal import ROUND_HALF_UP
 
+from django.db import models
+from django.utils.text import capfirst, format_lazy
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import UniqueTogetherValidator
 
 from core.numbers import percent
+
+INT32_MAX = 2**31 - 1
 
 
 class DomainModelSerializer(serializers.ModelSerializer):
@@ -28,6 +34,17 @@ class DomainModelSerializer(serializers.ModelSerializer):
 
     def get_unique_together_validators(self):
         return [FieldUniqueTogetherValidator.like(validator) for validator in super().get_unique_together_validators()]
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, field_kwargs = super().build_standard_field(field_name, model_field)
+        # SQLite takes 64-bit integers where PostgreSQL's `integer` holds 32 bits: the API takes the same range
+        # on both, so a value one database stores (and later overflows a sum with) is not a 500 on the other.
+        if isinstance(model_field, models.IntegerField) and not isinstance(model_field, models.BigIntegerField):
+            if "max_value" in field_kwargs:
+                field_kwargs["max_value"] = min(field_kwargs["max_value"], INT32_MAX)
+            if "min_value" in field_kwargs:
+                field_kwargs["min_value"] = max(field_kwargs["min_value"], -INT32_MAX - 1)
+        return field_class, field_kwargs
 
 
 class FieldUniqueTogetherValidator(UniqueTogetherValidator):
@@ -62,9 +79,19 @@ class ChoiceLabelField(serializers.CharField):
     """Read-only label of a choice field, in the request's language (`category_label`)."""
 
     def __init__(self, choice_field: str, **kwargs):
+        self.choice_field = choice_field
         super().__init__(source=f"get_{choice_field}_display", read_only=True, **kwargs)
 
+    def bind(self, field_name, parent):
+        unlabelled = self.label is None
+        super().bind(field_name, parent)
+        model = getattr(getattr(parent, "Meta", None), "model", None)
+        if unlabelled and model is not None:  # "Category name" / "类别名称": an export's column header
+            verbose_name = model._meta.get_field(self.choice_field).verbose_name
+            self.label = format_lazy(_("{field} name"), field=capfirst(verbose_name))
 
+
+@extend_schema_field({"type": "number", "minimum": -100, "maximum": 100})
 class PercentField(serializers.DecimalField):
     """A read-only percentage: a JSON number with one decimal."""
 
@@ -73,6 +100,7 @@ class PercentField(serializers.DecimalField):
         super().__init__(max_digits=5, decimal_places=1, coerce_to_string=False, rounding=ROUND_HALF_UP, **kwargs)
 
 
+@extend_schema_field({"type": "number", "minimum": 0, "maximum": 100, "nullable": True})
 class RatioField(PercentField):
     """`part / whole × 100` of two figures of the same row, capped at 100; null when `whole` is zero."""
 

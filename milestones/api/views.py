@@ -1,5 +1,6 @@
 """Milestone API."""
 
+from core.api.exports import ExportMixin
 from core.api.views import DomainViewSet
 from core.clock import today
 
@@ -7,7 +8,8 @@ from .. import filtersets, selectors
 from . import serializers
 
 
-class MilestoneViewSet(DomainViewSet):
+class MilestoneViewSet(ExportMixin, DomainViewSet):
+    export_basename = "milestones"  # ?format=csv|xlsx → milestones-YYYY-MM-DD.csv
     serializer_class = serializers.MilestoneSerializer
     filterset_class = filtersets.MilestoneFilterSet
     search_fields = ["name", "project__name"]

@@ -1,14 +1,18 @@
 """Serializers of the projects app: shape only; rules live in model constraints and services."""
 
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from core.api.serializers import ChoiceLabelField, DomainModelSerializer, PercentField, RatioField
 
 from ..models import ClearanceItem, Demolition, Investment, LandAcquisition, Office, Problem, Project, WorkItem
+from . import examples
 
 TIMESTAMPS = ["created_at", "updated_at"]
 
 
+@extend_schema_serializer(examples=examples.OFFICE)
 class OfficeSerializer(DomainModelSerializer):
     project_count = serializers.IntegerField(read_only=True)
 
@@ -36,26 +40,64 @@ FIGURES = [
 ]
 
 
+@extend_schema_serializer(examples=examples.PROJECT)
 class ProjectSerializer(DomainModelSerializer):
     """A project with its figures; the figures cover the project and all its descendants."""
 
+    # Labels head the columns of exports (core.api.exports); help texts describe the figures in the schema.
     progress = PercentField(
         help_text="Physical progress (%): work items, milestones or manual; a parent's from its children."
     )
-    planned_progress = PercentField(allow_null=True, help_text="Share of the planned schedule passed today (%).")
-    schedule_variance = PercentField(allow_null=True, help_text="progress − planned_progress; below −10 is behind.")
-    investment_completed = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
-    investment_progress = RatioField("investment_completed", "total_investment")
-    land_planned_mu = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
-    land_completed_mu = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
-    land_progress = RatioField("land_completed_mu", "land_planned_mu")
-    rooms_planned = serializers.IntegerField(read_only=True)
-    rooms_signed = serializers.IntegerField(read_only=True)
-    rooms_demolished = serializers.IntegerField(read_only=True)
-    agreement_progress = RatioField("rooms_signed", "rooms_planned")
-    demolition_progress = RatioField("rooms_demolished", "rooms_planned")
-    overdue_milestones = serializers.IntegerField(read_only=True)
-    children_count = serializers.IntegerField(read_only=True)
+    planned_progress = PercentField(
+        allow_null=True, label=_("planned progress (%)"), help_text="Share of the planned schedule passed today (%)."
+    )
+    schedule_variance = PercentField(
+        allow_null=True,
+        label=_("schedule variance (points)"),
+        help_text="progress − planned_progress; below −10 is behind.",
+    )
+    # Sums over a subtree have no fixed number of digits (quantizing to one would fail on a large sum).
+    investment_completed = serializers.DecimalField(
+        max_digits=None,
+        decimal_places=2,
+        read_only=True,
+        label=_("investment completed (10,000 CNY)"),
+        help_text="万元 invested in the project and its descendants.",
+    )
+    investment_progress = RatioField(
+        "investment_completed",
+        "total_investment",
+        label=_("investment progress (%)"),
+        help_text="investment_completed / total_investment × 100; null without a budget.",
+    )
+    land_planned_mu = serializers.DecimalField(
+        max_digits=None,
+        decimal_places=2,
+        read_only=True,
+        label=_("land planned (mu)"),
+        help_text="Mu, with descendants.",
+    )
+    land_completed_mu = serializers.DecimalField(
+        max_digits=None,
+        decimal_places=2,
+        read_only=True,
+        label=_("land completed (mu)"),
+        help_text="Mu, with descendants.",
+    )
+    land_progress = RatioField("land_completed_mu", "land_planned_mu", label=_("land progress (%)"))
+    rooms_planned = serializers.IntegerField(read_only=True, label=_("rooms planned"), help_text="With descendants.")
+    rooms_signed = serializers.IntegerField(read_only=True, label=_("rooms signed"), help_text="With descendants.")
+    rooms_demolished = serializers.IntegerField(
+        read_only=True, label=_("rooms demolished"), help_text="With descendants."
+    )
+    agreement_progress = RatioField("rooms_signed", "rooms_planned", label=_("agreement progress (%)"))
+    demolition_progress = RatioField("rooms_demolished", "rooms_planned", label=_("demolition progress (%)"))
+    overdue_milestones = serializers.IntegerField(
+        read_only=True, label=_("overdue milestones"), help_text="Of the project and its descendants, as of today."
+    )
+    children_count = serializers.IntegerField(
+        read_only=True, label=_("sub-projects"), help_text="Direct children (bid sections, phases)."
+    )
     category_label = ChoiceLabelField("category")
     status_label = ChoiceLabelField("status")
     progress_method_label = ChoiceLabelField("progress_method")
@@ -99,6 +141,7 @@ class ProjectSerializer(DomainModelSerializer):
         read_only_fields = FIGURES
 
 
+@extend_schema_serializer(examples=examples.WORK_ITEM)
 class WorkItemSerializer(DomainModelSerializer):
     progress = PercentField(
         allow_null=True, help_text="min(completed / planned, 1) × 100; null when nothing is planned."
@@ -119,6 +162,7 @@ class WorkItemSerializer(DomainModelSerializer):
         ]
 
 
+@extend_schema_serializer(examples=examples.LAND_ACQUISITION)
 class LandAcquisitionSerializer(DomainModelSerializer):
     kind_label = ChoiceLabelField("kind")
     progress = PercentField(allow_null=True)
@@ -138,6 +182,7 @@ class LandAcquisitionSerializer(DomainModelSerializer):
         ]
 
 
+@extend_schema_serializer(examples=examples.DEMOLITION)
 class DemolitionSerializer(DomainModelSerializer):
     agreement_progress = PercentField(allow_null=True)
     demolition_progress = PercentField(allow_null=True)
@@ -157,6 +202,7 @@ class DemolitionSerializer(DomainModelSerializer):
         ]
 
 
+@extend_schema_serializer(examples=examples.CLEARANCE_ITEM)
 class ClearanceItemSerializer(DomainModelSerializer):
     kind_label = ChoiceLabelField("kind")
     progress = PercentField(allow_null=True)
@@ -166,12 +212,15 @@ class ClearanceItemSerializer(DomainModelSerializer):
         fields = ["id", "project", "kind", "kind_label", "unit", "planned", "completed", "progress", *TIMESTAMPS]
 
 
+@extend_schema_serializer(examples=examples.INVESTMENT)
 class InvestmentSerializer(DomainModelSerializer):
     class Meta:
         model = Investment
         fields = ["id", "project", "period", "amount", *TIMESTAMPS]
 
 
+# "Problem" in the schema is the error body (core.api.schema); this is a problem raised about a project.
+@extend_schema_serializer(component_name="RaisedProblem", examples=examples.PROBLEM)
 class ProblemSerializer(DomainModelSerializer):
     category_label = ChoiceLabelField("category")
     status_label = ChoiceLabelField("status")

@@ -1,5 +1,7 @@
 """API viewsets of the projects app: each picks its selector, serializer and filterset."""
 
+from accounts.permissions import OFFICE_WRITERS, PROBLEM_WRITERS
+from core.api.exports import ExportMixin
 from core.api.views import DomainViewSet
 from core.clock import today
 from reporting.selectors import projects_with_figures
@@ -14,9 +16,11 @@ class OfficeViewSet(DomainViewSet):
     filterset_class = filtersets.OfficeFilterSet
     search_fields = ["code", "name"]
     ordering_fields = ["code", "name", "updated_at"]
+    write_roles = OFFICE_WRITERS
 
 
-class ProjectViewSet(DomainViewSet):
+class ProjectViewSet(ExportMixin, DomainViewSet):
+    export_basename = "projects"  # ?format=csv|xlsx → projects-YYYY-MM-DD.csv
     serializer_class = serializers.ProjectSerializer
     filterset_class = filtersets.ProjectFilterSet
     search_fields = ["code", "name", "leader", "contractor", "location"]
@@ -34,6 +38,11 @@ class ProjectViewSet(DomainViewSet):
 
     def get_queryset(self):
         return projects_with_figures(selectors.project_list(), today=today())
+
+    def projects_of(self, project):
+        # A project is written under its own office; hanging it under a parent (new, or moved) needs the parent's.
+        moved = project.parent_id is not None and project.parent_id != getattr(project, "_stored_parent_id", None)
+        return [project, project.parent] if moved else [project]
 
 
 class WorkItemViewSet(DomainViewSet):
@@ -81,3 +90,4 @@ class ProblemViewSet(DomainViewSet):
     filterset_class = filtersets.ProblemFilterSet
     search_fields = ["description"]
     ordering_fields = ["raised_on", "due_on", "status", "updated_at"]
+    write_roles = PROBLEM_WRITERS

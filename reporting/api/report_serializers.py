@@ -1,13 +1,17 @@
 """Shapes of progress reports: the nested changes a client posts and the report it reads back."""
 
 from django.conf import settings
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from core.api.serializers import PercentField, RatioField
+from accounts.permissions import require_edit_projects
+from core.api.filters import MAX_ID
+from core.api.serializers import ChoiceLabelField, PercentField, RatioField
 from projects.models import Project
 
 from ..models import ProgressReport, ReportChange, ReportFigures
 from ..services import progress_report_create
+from . import examples
 
 QUANTITY = {"max_digits": settings.QUANTITY_MAX_DIGITS, "decimal_places": settings.QUANTITY_DECIMAL_PLACES}
 AREA = {"max_digits": settings.AREA_MAX_DIGITS, "decimal_places": settings.AREA_DECIMAL_PLACES}
@@ -17,6 +21,7 @@ MONEY = {"max_digits": settings.MONEY_MAX_DIGITS, "decimal_places": settings.MON
 class RowRefSerializer(serializers.Serializer):
     id = serializers.IntegerField(
         min_value=1,
+        max_value=MAX_ID,  # beyond a 64-bit column the lookup would overflow (a 500 on SQLite)
         help_text="Id of the row to change; it must belong to the report's project or one of its descendants.",
     )
 
@@ -64,9 +69,11 @@ class InvestmentChangeSerializer(serializers.Serializer):
 
 
 class ReportChangeSerializer(serializers.ModelSerializer):
+    target_label = ChoiceLabelField("target")
+
     class Meta:
         model = ReportChange
-        fields = ["target", "object_id", "project", "field", "before", "after"]
+        fields = ["target", "target_label", "object_id", "project", "field", "before", "after"]
 
 
 class ReportFiguresSerializer(serializers.ModelSerializer):
@@ -98,6 +105,7 @@ class ReportFiguresSerializer(serializers.ModelSerializer):
         ]
 
 
+@extend_schema_serializer(examples=examples.PROGRESS_REPORT)
 class ProgressReportSerializer(serializers.ModelSerializer):
     """A report: write the nested changes; read them back with their values before and after."""
 
@@ -132,10 +140,15 @@ class ProgressReportSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["office", "author"]
 
+    @extend_schema_field(ReportFiguresSerializer(allow_null=True))
     def get_figures(self, report) -> dict | None:
         own = next((figures for figures in report.figures.all() if figures.project_id == report.project_id), None)
         return None if own is None else ReportFiguresSerializer(own).data
 
     def create(self, validated_data):
-        # The service checks the changes against the rows it locks, and raises 400s keyed by place.
-        return progress_report_create(author=self.context["request"].user, **validated_data)
+        # The service checks the changes against the rows it locks (400s keyed by place), and asks
+        # the permission rule about every project whose rows the report changes (403).
+        user = self.context["request"].user
+        return progress_report_create(
+            author=user, authorize=lambda project_ids: require_edit_projects(user, project_ids), **validated_data
+        )

@@ -28,7 +28,8 @@ class ProgressReportViewSet(DomainViewSet):
 
 
 class ProjectHistoryView(generics.ListAPIView):
-    """The project's figures after each report on it or on a descendant, oldest first."""
+    """The project's figures after each report that moved them (on it, on a descendant, or on an ancestor
+    that changed its rows), oldest first."""
 
     serializer_class = report_serializers.ReportFiguresSerializer
     filter_backends = []

@@ -5,8 +5,9 @@ from rest_framework import serializers
 from core.api.serializers import PercentField
 from projects.models import Office
 
-MONEY = {"max_digits": 16, "decimal_places": 2}
-AREA = {"max_digits": 14, "decimal_places": 2}
+# Sums: no fixed number of digits (quantizing a large sum to one would fail).
+MONEY = {"max_digits": None, "decimal_places": 2}
+AREA = {"max_digits": None, "decimal_places": 2}
 
 
 class OfficeRefSerializer(serializers.ModelSerializer):
