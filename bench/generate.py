@@ -37,6 +37,8 @@ TODAY = datetime.date(2026, 6, 1)
 CATEGORIES = ["water", "transport", "town", "education", "health", "industry", "services", "rural", "environment"]
 STATUSES = ["planned", "in_progress", "in_progress", "in_progress", "suspended", "completed"]
 TABLES = [
+    "auditlog_logentry",
+    "core_idempotencykey",
     "reporting_reportfigures",
     "reporting_reportchange",
     "reporting_progressreport",

@@ -12,10 +12,6 @@ def office_list() -> QuerySet[Office]:
     return Office.objects.annotate(project_count=Coalesce(Subquery(counts.values("n")), 0))
 
 
-def project_list() -> QuerySet[Project]:
-    return Project.objects.all()
-
-
 def work_item_list() -> QuerySet[WorkItem]:
     return WorkItem.objects.all()
 

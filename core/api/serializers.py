@@ -5,6 +5,7 @@ from decimal import ROUND_HALF_UP
 
 from django.db import models
 from django.utils.text import capfirst, format_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -76,19 +77,31 @@ class FieldUniqueTogetherValidator(UniqueTogetherValidator):
 
 
 class ChoiceLabelField(serializers.CharField):
-    """Read-only label of a choice field, in the request's language (`category_label`)."""
+    """Read-only label of a choice field, in the request's language (`category_label`).
+
+    Labels are looked up in a table made once per language: `get_<field>_display()` costs a
+    translation and a signature inspection per row, a third of a 50-row page's time.
+    """
 
     def __init__(self, choice_field: str, **kwargs):
         self.choice_field = choice_field
-        super().__init__(source=f"get_{choice_field}_display", read_only=True, **kwargs)
+        self.labels_by_language: dict[str, dict] = {}
+        super().__init__(source=choice_field, read_only=True, **kwargs)
 
     def bind(self, field_name, parent):
         unlabelled = self.label is None
         super().bind(field_name, parent)
-        model = getattr(getattr(parent, "Meta", None), "model", None)
-        if unlabelled and model is not None:  # "Category name" / "类别名称": an export's column header
-            verbose_name = model._meta.get_field(self.choice_field).verbose_name
-            self.label = format_lazy(_("{field} name"), field=capfirst(verbose_name))
+        model_field = parent.Meta.model._meta.get_field(self.choice_field)
+        self.choices = model_field.flatchoices
+        if unlabelled:  # "Category name" / "类别名称": an export's column header
+            self.label = format_lazy(_("{field} name"), field=capfirst(model_field.verbose_name))
+
+    def to_representation(self, value):
+        language = get_language()
+        labels = self.labels_by_language.get(language)
+        if labels is None:
+            labels = self.labels_by_language[language] = {key: str(label) for key, label in self.choices}
+        return labels.get(value, value)
 
 
 @extend_schema_field({"type": "number", "minimum": -100, "maximum": 100})

@@ -4,7 +4,7 @@ from accounts.permissions import OFFICE_WRITERS, PROBLEM_WRITERS
 from core.api.exports import ExportMixin
 from core.api.views import DomainViewSet
 from core.clock import today
-from reporting.selectors import projects_with_figures
+from reporting.selectors import every_project_with_figures
 
 from .. import filtersets, selectors
 from . import serializers
@@ -37,7 +37,7 @@ class ProjectViewSet(ExportMixin, DomainViewSet):
     ]
 
     def get_queryset(self):
-        return projects_with_figures(selectors.project_list(), today=today())
+        return every_project_with_figures(today=today())
 
     def projects_of(self, project):
         # A project is written under its own office; hanging it under a parent (new, or moved) needs the parent's.
