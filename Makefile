@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve test lint check-migrations fuzz client-check
+.PHONY: install run serve test lint check-migrations fuzz client-check bench-data bench
 
 # The venv is rebuilt only when the requirements change.
 $(BIN)/.installed: requirements.txt requirements-dev.txt
@@ -45,3 +45,14 @@ client-check: install
 	$(BIN)/python manage.py spectacular --lang en --validate --fail-on-warn --file docs/examples/schema.yaml
 	cd docs/examples && npm ci --no-audit --no-fund --loglevel=error \
 		&& npx openapi-typescript schema.yaml --output schema.d.ts && npx tsc --noEmit
+
+# Province scale against the floor (docs/PERFORMANCE.md): PostgreSQL, Redis and wrk (apt-get install wrk).
+# bench-data empties and refills BENCH_DATABASE_URL (created first if missing); bench loads it.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/shuitou_bench
+bench-data: install
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/create_database.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python manage.py migrate --noinput
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/generate.py --yes
+
+bench: install
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/run.py

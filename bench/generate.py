@@ -90,7 +90,7 @@ class Generator:
         self.step(cursor, "milestones", self.milestones)
         self.step(cursor, "stored progress", self.progress)
         self.step(cursor, "progress reports", self.reports)
-        self.step(cursor, "analyze", lambda c: c.execute("ANALYZE"))
+        self.step(cursor, "vacuum and analyze", lambda c: c.execute("VACUUM ANALYZE"))
 
     @staticmethod
     def step(cursor, name, work) -> None:
