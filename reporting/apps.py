@@ -12,6 +12,9 @@ class ReportingConfig(AppConfig):
         from core import audit
 
         from . import models, signals  # noqa: F401  (signals connects the progress refresh to every write)
+        from .cache import connect_invalidation
+
+        connect_invalidation()
 
         # Reports are append-only; their creation is audited like every other write.
         audit.register(models.ProgressReport)

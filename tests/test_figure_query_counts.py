@@ -86,6 +86,8 @@ CASES = [
     ("reports/overdue", {}),
     ("reports/overdue", {"category": "water", "state": "overdue"}),
     ("reports/overdue", first_office),
+    ("reports/overdue", {"milestones_per_office": "1"}),
+    ("reports/overdue", {"milestones_per_office": "0"}),
 ]
 
 

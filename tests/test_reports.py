@@ -357,3 +357,58 @@ def test_overdue_follows_the_clock(api_client, late, time_machine):
 )
 def test_bad_overdue_filter_answers_400_naming_it(api_client, late, param, value):
     assert bad_request_fields(api_client.get(OVERDUE, {param: value})) == {param}
+
+
+# --- overdue: how many milestones each office lists -----------------------------------------------
+
+
+@pytest.fixture
+def crowded():
+    """Office "many" with 7 overdue milestones (1 to 6 days late, two of them 6 days), "few" with 2 (20 and 10)."""
+    many, few = OfficeFactory(code="many"), OfficeFactory(code="few")
+    busy, quiet = ProjectFactory(office=many), ProjectFactory(office=few)
+    for name, late in (("m1", 1), ("m2", 2), ("m3", 3), ("m4", 4), ("m5", 5), ("m6a", 6), ("m6b", 6)):
+        MilestoneFactory(project=busy, name=name, planned_date=day(-late))
+    MilestoneFactory(project=busy, name="m done", planned_date=day(-30), actual_date=day(-2))
+    MilestoneFactory(project=quiet, name="f20", planned_date=day(-20))
+    MilestoneFactory(project=quiet, name="f10", planned_date=day(-10))
+    return {"many": many, "few": few}
+
+
+def office_figures(report: dict) -> list[tuple]:
+    return [
+        (office["office"]["code"], office["overdue_count"], office["max_days_overdue"], office["total_days_overdue"])
+        for office in report["offices"]
+    ]
+
+
+# Every count and delay is over all the office's overdue milestones, however few are listed.
+ALL_FIGURES = [("many", 7, 6, 27), ("few", 2, 20, 30)]
+MANY = [("m6a", 6), ("m6b", 6), ("m5", 5), ("m4", 4), ("m3", 3), ("m2", 2), ("m1", 1)]  # equal delays: lower id first
+FEW = [("f20", 20), ("f10", 10)]
+
+
+@pytest.mark.parametrize(
+    ("params", "listed"),
+    [
+        ({}, 5),
+        ({"milestones_per_office": "1"}, 1),
+        ({"milestones_per_office": "0"}, 0),
+        ({"milestones_per_office": "100"}, 100),
+    ],
+)
+def test_overdue_lists_each_offices_most_overdue_and_counts_them_all(api_client, crowded, params, listed):
+    report = get(api_client, OVERDUE, params)
+    assert shape(report) == [("many", MANY[:listed]), ("few", FEW[:listed])]
+    assert (report["overdue_count"], office_figures(report)) == (9, ALL_FIGURES)
+
+
+def test_the_bound_applies_after_the_filters(api_client, crowded):
+    report = get(api_client, OVERDUE, {"milestones_per_office": "3", "office": crowded["many"].pk})
+    assert shape(report) == [("many", MANY[:3])]
+    assert (report["overdue_count"], office_figures(report)) == (7, ALL_FIGURES[:1])
+
+
+@pytest.mark.parametrize("value", ["101", "-1", "abc", "1.5", "1e3"])
+def test_a_bad_milestones_per_office_answers_400_naming_it(api_client, crowded, value):
+    assert bad_request_fields(api_client.get(OVERDUE, {"milestones_per_office": value})) == {"milestones_per_office"}

@@ -225,6 +225,8 @@ if REDIS_URL:
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Seconds report answers stay cached (reporting.cache), 0 for off; only with Redis, so every worker sees the writes.
+REPORT_CACHE_SECONDS = env.int("REPORT_CACHE_SECONDS", default=120) if REDIS_URL else 0
 
 # Lock-out after AXES_FAILURE_LIMIT failed logins for one username from one address, for AXES_COOLOFF_MINUTES
 # after the last failure. Counted in the database (shared by every process, visible in the admin).

@@ -57,7 +57,10 @@ export class ShuitouClient {
     return milestones;
   }
 
-  /** The same, grouped by office: `GET reports/overdue/`. */
+  /**
+   * `GET reports/overdue/`: per office, counts and delays over all its overdue milestones, and its
+   * `milestones_per_office` (default 5, at most 100) most overdue.
+   */
   overdueReport(query: OverdueQuery = {}): Promise<OverdueReport> {
     return this.request<OverdueReport>("GET", "/api/v1/reports/overdue/", { query });
   }

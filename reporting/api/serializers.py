@@ -70,13 +70,27 @@ class OverdueMilestoneSerializer(serializers.Serializer):
 
 class OfficeOverdueSerializer(serializers.Serializer):
     office = OfficeRefSerializer()
-    overdue_count = serializers.IntegerField()
-    max_days_overdue = serializers.IntegerField()
-    total_days_overdue = serializers.IntegerField()
-    milestones = OverdueMilestoneSerializer(many=True)
+    overdue_count = serializers.IntegerField(help_text="All the office's overdue milestones, listed or not")
+    max_days_overdue = serializers.IntegerField(help_text="Over all the office's overdue milestones")
+    total_days_overdue = serializers.IntegerField(help_text="Over all the office's overdue milestones")
+    milestones = OverdueMilestoneSerializer(
+        many=True,
+        help_text="Only the `milestones_per_office` most overdue: longest delay, then earliest planned date, then id",
+    )
 
 
 class OverdueReportSerializer(serializers.Serializer):
     as_of = serializers.DateField()
-    overdue_count = serializers.IntegerField()
+    overdue_count = serializers.IntegerField(help_text="All overdue milestones matching the filters")
     offices = OfficeOverdueSerializer(many=True)
+
+
+class OverdueReportParametersSerializer(serializers.Serializer):
+    """The report's own query parameter, next to the milestone list's filters."""
+
+    milestones_per_office = serializers.IntegerField(
+        min_value=0,
+        max_value=100,
+        default=5,
+        help_text="How many of each office's most overdue milestones to list; 0 for the figures only",
+    )
