@@ -4,9 +4,12 @@ A project's progress comes from its work items, its milestones or a figure enter
 parent's comes from its children, weighted by their total investment, at any depth. That
 recursion is too dear to run on every read of a list, so each write refreshes the projects it
 touched and their ancestors, deepest first, while holding their rows locked (docs/DESIGN.md).
+A write of many rows (a progress report) defers the refreshes and runs them as one at its end.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 
 from django.db import transaction
@@ -20,13 +23,43 @@ from projects.models import Project, ProjectLink, WorkItem
 
 STORED_PLACES = Decimal("0.0001")
 
+# The project ids whose refresh waits for the end of a `progress_refresh_deferred()` block; None outside one.
+_deferred_ids: ContextVar[set[int] | None] = ContextVar("deferred_progress_refresh", default=None)
+
+
+@contextmanager
+def progress_refresh_deferred() -> Iterator[None]:
+    """Collects the refreshes asked for inside the block and runs them as one when it ends without error.
+
+    One refresh of the union locks the whole chain once, in id order, where one refresh per saved row
+    would lock and recompute the same ancestors again for every row. Use it inside the transaction of
+    the writes, so the figures are current when it commits. Nested blocks leave the work to the outermost.
+    """
+    if _deferred_ids.get() is not None:
+        yield
+        return
+    wanted: set[int] = set()
+    token = _deferred_ids.set(wanted)
+    try:
+        yield
+    finally:
+        _deferred_ids.reset(token)
+    refresh_progress(project_ids=wanted)
+
+
+def refresh_progress(*, project_ids: Iterable[int | None]) -> None:
+    """Recomputes the stored progress of these projects and of all their ancestors (at the end of the
+    `progress_refresh_deferred()` block, if inside one)."""
+    wanted = {project_id for project_id in project_ids if project_id is not None}
+    deferred = _deferred_ids.get()
+    if deferred is not None:
+        deferred |= wanted
+    elif wanted:
+        _refresh_chains(wanted)
+
 
 @transaction.atomic
-def refresh_progress(*, project_ids: Iterable[int | None]) -> None:
-    """Recomputes the stored progress of these projects and of all their ancestors."""
-    wanted = {project_id for project_id in project_ids if project_id is not None}
-    if not wanted:
-        return
+def _refresh_chains(wanted: set[int]) -> None:
     chain = set(ProjectLink.objects.filter(descendant_id__in=wanted).values_list("ancestor_id", flat=True))
     # Lock in id order, the same order in every transaction, so concurrent refreshes queue instead of
     # deadlocking; a refresh that waited then reads its siblings' committed figures.

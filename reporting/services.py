@@ -2,9 +2,10 @@
 
 Rows are locked (`SELECT … FOR UPDATE`, kind by kind, in id order) before they are read, so the
 "before" values are the true ones and two reports on the same project at the same moment apply one
-after the other instead of overwriting each other. Each saved row refreshes the stored progress of
-its project and ancestors (reporting.signals); the figures after the report are then recorded for
-the report's project, every project whose rows it changed, and their ancestors, as points of their history.
+after the other instead of overwriting each other. The stored progress of the projects whose rows
+changed, and of their ancestors, is refreshed once after all rows are saved (reporting.progress); the
+figures after the report are then recorded for the report's project, every project whose rows it changed,
+and their ancestors, as points of their history.
 """
 
 import datetime
@@ -13,7 +14,7 @@ from copy import copy
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models, router, transaction
 from django.utils.translation import gettext as _
 
 from core.clock import today
@@ -22,6 +23,7 @@ from projects.models import ClearanceItem, Demolition, Investment, LandAcquisiti
 
 from .choices import ChangeTarget
 from .models import ProgressReport, ReportChange, ReportFigures
+from .progress import progress_refresh_deferred
 from .selectors import projects_with_figures
 
 
@@ -101,7 +103,9 @@ def progress_report_create(
     report = ProgressReport.objects.create(
         project=project, office_id=project.office_id, author=author, reported_on=reported_on, summary=summary
     )
-    ReportChange.objects.bulk_create(record for change in changes for record in _apply(report, change))
+    with progress_refresh_deferred():
+        records = [record for change in changes for record in _apply(report, change)]
+    ReportChange.objects.bulk_create(records)
     _record_figures(report, touched)
     return report
 
@@ -118,10 +122,8 @@ def _load_section(section: Section, entries: list[dict], subtree: set[int], repo
         values = {name: entry[name] for name in section.fields if name in entry}
         entry_errors = _entry_errors(entry["id"], row, values, subtree, seen, reported_on)
         errors.append(entry_errors)
-        if not entry_errors:
-            changed = {name: value for name, value in values.items() if getattr(row, name) != value}
-            if changed:
-                changes.append(RowChange(section.target, row, changed))
+        if not entry_errors and (changed := _changed(row, values)):
+            changes.append(RowChange(section.target, row, changed))
     return errors, changes
 
 
@@ -136,14 +138,50 @@ def _entry_errors(row_id: int, row, values: dict, subtree: set[int], seen: set[i
         return {"id": [ValidationError(message, "other_project")]}
     if values.get("actual_date") and values["actual_date"] > reported_on:
         return {"actual_date": [ValidationError(_("Must not be after the report's date."), "after_report")]}
+    return _constraint_errors(row, _changed(row, values))
+
+
+def _changed(row, values: dict) -> dict:
+    return {name: value for name, value in values.items() if getattr(row, name) != value}
+
+
+def _constraint_errors(row, changed: dict) -> dict:
+    """Checks the row with its new values against the constraints that read a changed field: the others held
+    before (the database enforces them) and still do. Each check is a query; all in one first, the usual case."""
     candidate = copy(row)
-    for name, value in values.items():
+    for name, value in changed.items():
         setattr(candidate, name, value)
+    model = type(row)
+    using = router.db_for_write(model, instance=candidate)
+    constraints = [constraint for constraint in model._meta.constraints if _reads_any(constraint, changed.keys())]
+    if not constraints or _all_hold(constraints, model, candidate, using):
+        return {}
+    errors: dict = {}  # keyed as by `validate_constraints()`, each error with its code
+    for constraint in constraints:
+        try:
+            constraint.validate(model, candidate, using=using)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+    return errors
+
+
+def _reads_any(constraint: models.BaseConstraint, names) -> bool:
+    # Only CHECKs are looked into (the rows a report changes have no other kind); any other is always checked.
+    if not isinstance(constraint, models.CheckConstraint):
+        return True
+    return not models.Q(constraint.condition).referenced_base_fields.isdisjoint(names)
+
+
+def _all_hold(constraints: list[models.BaseConstraint], model, candidate, using: str) -> bool:
+    """Whether the constraints all hold, in one query for CHECKs; False also when some are of another kind."""
+    if not all(isinstance(constraint, models.CheckConstraint) for constraint in constraints):
+        return False
+    together = models.CheckConstraint(condition=models.Q(*(c.condition for c in constraints)), name="together")
     try:
-        candidate.validate_constraints()
-    except ValidationError as error:
-        return error.error_dict  # not `message_dict`: that drops each error's code
-    return {}
+        together.validate(model, candidate, using=using)
+    except ValidationError:
+        return False
+    return True
 
 
 def _load_investment(investment: dict, project: Project, subtree: set[int]) -> tuple[RowChange | None, dict]:
@@ -170,7 +208,9 @@ def _apply(report: ProgressReport, change: RowChange) -> list[ReportChange]:
     if not change.created:
         for name, value in change.values.items():
             setattr(row, name, value)
-        row.save()
+        # Only the changed columns (VersionedModel adds `version`); leaving `project` out spares the signal
+        # that would read where the row was before (reporting.signals).
+        row.save(update_fields=[*change.values, "updated_at"])
     return [
         ReportChange(
             report=report,

@@ -11,9 +11,11 @@ from projects.signals import project_saved
 from .progress import refresh_progress
 
 
-def remember_previous_project(sender, instance, **kwargs):
-    # A row moved to another project changes the figures of both.
-    if instance.pk is not None:
+def remember_previous_project(sender, instance, update_fields=None, **kwargs):
+    # A row moved to another project changes the figures of both; a save that leaves `project` out
+    # of its `update_fields` cannot move the row, and needs no read to learn where it was.
+    instance._previous_project_id = None
+    if instance.pk is not None and (update_fields is None or {"project", "project_id"} & update_fields):
         previous = sender.objects.filter(pk=instance.pk).values_list("project_id", flat=True)
         instance._previous_project_id = previous.first()
 
