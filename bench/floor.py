@@ -61,6 +61,7 @@ def db() -> psycopg.Connection:
             dbname=DATABASE_URL["NAME"],
             user=DATABASE_URL["USER"],
             password=DATABASE_URL["PASSWORD"],
+            options=DATABASE_URL["OPTIONS"].get("options", ""),  # the app's server settings (jit, timeouts)
         )
         _connection = psycopg.connect(conninfo, autocommit=True)
         _connection.execute(

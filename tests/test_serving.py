@@ -236,11 +236,11 @@ class TestProductionSettings:
         assert default["CONN_MAX_AGE"] == 60
         assert default["CONN_HEALTH_CHECKS"] is True
         assert default["OPTIONS"]["connect_timeout"] == 5
-        assert default["OPTIONS"]["options"] == "-c statement_timeout=15000"
+        assert default["OPTIONS"]["options"] == "-c statement_timeout=15000 -c jit=off"
         assert "pool" not in default["OPTIONS"]
         assert settings["replicas"] == ["replica_1", "replica_2"]
         assert settings["databases"]["replica_1"]["HOST"] == "replica1.example"
-        assert settings["databases"]["replica_2"]["OPTIONS"]["options"] == "-c statement_timeout=15000"
+        assert settings["databases"]["replica_2"]["OPTIONS"]["options"] == "-c statement_timeout=15000 -c jit=off"
         assert settings["databases"]["replica_2"]["TEST"] == {"MIRROR": "default"}
         assert settings["routers"] == ["core.db_router.PrimaryReplicaRouter"]
         middleware = settings["middleware"]
@@ -250,6 +250,12 @@ class TestProductionSettings:
         assert settings["staticfiles"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
         assert settings["debug"] is False
         assert (settings["log_level"], settings["root_handlers"]) == ("WARNING", ["console"])
+
+    def test_postgresql_jit_only_when_asked_for(self):
+        settings = run_python(
+            PRODUCTION_SETTINGS, SECRET_KEY=SECRET, DATABASE_URL="postgres://app:pw@db.example/shuitou", DB_JIT="true"
+        )
+        assert settings["databases"]["default"]["OPTIONS"]["options"] == "-c statement_timeout=30000"
 
     def test_a_pool_when_asked_for_one(self):
         code = PRODUCTION_SETTINGS.replace(
