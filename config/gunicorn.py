@@ -2,7 +2,10 @@
 
 WEB_CONCURRENCY worker processes (default 2 × cores + 1, at most 12: each holds its own database
 connection, or its own pool, and PostgreSQL's `max_connections` is shared by every node), each with
-GUNICORN_THREADS threads (default 1: sync workers; more threads want DB_POOL_MAX ≥ threads).
+GUNICORN_THREADS threads (default 1; more threads want DB_POOL_MAX ≥ threads). Workers are gthread even
+with one thread: their main loop reports to the master while a request runs, so a long download (the
+XLSX export of a province takes about a minute) is not killed as a hung worker; a runaway query is still
+cancelled by the database's statement timeout.
 """
 
 import multiprocessing
@@ -11,9 +14,8 @@ import os
 bind = os.environ.get("GUNICORN_BIND") or f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY") or min(2 * multiprocessing.cpu_count() + 1, 12))
 threads = int(os.environ.get("GUNICORN_THREADS") or 1)
-worker_class = "gthread" if threads > 1 else "sync"
-# Above the statement timeout (30 s by default), so a slow query is cancelled by PostgreSQL and answers 503
-# before gunicorn kills the worker.
+worker_class = "gthread"
+# A worker whose main loop stops answering (a crash in C code, a deadlock) is replaced after this long.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 60)
 graceful_timeout = 30
 # A worker is replaced after this many requests (with jitter, so they do not all restart at once).

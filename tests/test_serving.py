@@ -302,12 +302,12 @@ class TestGunicornSettings:
             "bind": "0.0.0.0:9000",
             "workers": 3,
             "threads": 1,
-            "worker_class": "sync",
+            "worker_class": "gthread",
             "timeout": 60,
             "accesslog": None,
         }
 
-    def test_default_workers_are_capped_and_threads_switch_to_gthread(self):
+    def test_default_workers_are_capped_and_threads_are_taken(self):
         settings = run_python(GUNICORN_SETTINGS, GUNICORN_THREADS="4")
         assert 3 <= settings["workers"] <= 12
         assert (settings["threads"], settings["worker_class"]) == (4, "gthread")
