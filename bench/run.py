@@ -233,7 +233,7 @@ local n = 0
 request = function()
   n = n + 1
   local body = body_template:gsub('"1.00"', function() return '"' .. math.random(0, 5000) .. '.00"' end)
-  wrk.headers["Idempotency-Key"] = "bench-" .. wrk.thread_id .. "-" .. n .. "-" .. math.random(1, 1000000000)
+  wrk.headers["Idempotency-Key"] = "bench-" .. thread_id .. "-" .. n .. "-" .. math.random(1, 1000000000)
   return wrk.format("POST", nil, nil, body)
 end
 """

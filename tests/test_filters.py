@@ -241,3 +241,11 @@ def test_updated_since(api_client, case):
 def test_a_filter_value_it_cannot_read_is_a_400(api_client, path, query, parameter):
     ProjectFactory(code="unused")  # a row the list would otherwise show
     assert error_fields(api_client.get(f"{API}{path}/", query)) == {parameter}
+
+
+def test_a_row_read_by_id_is_not_filtered(api_client, tree):
+    # List parameters shape lists; on a detail URL they are ignored rather than turning the row into a 404 or 400.
+    dam = tree["dam"]
+    response = api_client.get(f"{API}projects/{dam.pk}/", {"office": tree["road"].office_id, "status": "nonsense"})
+    assert response.status_code == 200, response.content
+    assert response.json()["id"] == dam.pk
