@@ -9,6 +9,7 @@ authentication counts too; the report cache is off (no REDIS_URL), so the report
 import json
 import os
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -34,11 +35,21 @@ def main() -> None:
     for name, method, path, body in requests:
         getattr(client, method)(path, body, format="json")  # warm-up: first-use queries (content types, …)
         with CaptureQueriesContext(connection) as queries:
-            response = getattr(client, method)(path, body, format="json")
+            response = getattr(client, method)(path, changed(body), format="json")
         if response.status_code >= 400:
             sys.exit(f"{name}: {response.status_code} {response.content[:300]!r}")
         counts[name] = len(queries)
     print(json.dumps(counts))
+
+
+def changed(body: dict | None) -> dict | None:
+    """A report body whose work items move on from the warm-up's values: a report that changes nothing is cheap."""
+    if body is None:
+        return None
+    items = [
+        {**item, "completed_quantity": str(Decimal(item["completed_quantity"]) + 1)} for item in body["work_items"]
+    ]
+    return {**body, "work_items": items}
 
 
 if __name__ == "__main__":

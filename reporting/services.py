@@ -24,7 +24,7 @@ from projects.models import ClearanceItem, Demolition, Investment, LandAcquisiti
 from .choices import ChangeTarget
 from .models import ProgressReport, ReportChange, ReportFigures
 from .progress import progress_refresh_deferred
-from .selectors import projects_with_figures
+from .selectors import every_project_with_figures
 
 
 @dataclass(frozen=True)
@@ -233,7 +233,7 @@ def _record_figures(report: ProgressReport, project_ids: set[int]) -> None:
     """The figures after the report of every project it moved (these and their ancestors): a point of each
     one's history, so that a 标段 whose rows a report on its works changed shows that report too."""
     chain = ProjectLink.objects.filter(descendant_id__in=project_ids).values("ancestor")
-    figures = projects_with_figures(Project.objects.filter(pk__in=chain), today=report.reported_on)
+    figures = every_project_with_figures(today=report.reported_on).filter(pk__in=chain)
     ReportFigures.objects.bulk_create(
         ReportFigures(
             report=report,
