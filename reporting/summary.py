@@ -10,7 +10,7 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from core.numbers import percent
 from milestones.models import Milestone
@@ -24,7 +24,10 @@ OFFICE = "project__office"
 def portfolio_summary(*, projects: QuerySet[Project], today: datetime.date) -> dict:
     """Totals over `projects` and their descendants, and the same per office."""
     scope = ProjectLink.objects.filter(ancestor__in=projects).values("descendant")
-    in_scope = Q(project__in=scope)
+    # Unfiltered, the scope is every project: reading the tables whole is far cheaper than joining each
+    # to a scope of a province's hundred thousand projects.
+    everything = not projects.query.where
+    in_scope = Q() if everything else Q(project__in=scope)
     by_office: dict[int, dict] = defaultdict(_empty_figures)
 
     for office_id, status, category, n in (
@@ -36,9 +39,14 @@ def portfolio_summary(*, projects: QuerySet[Project], today: datetime.date) -> d
         figures["projects_by_category"][category] += n
 
     # A parent's total investment covers its children's: a budget counts unless a budget above it does.
-    budgeted = Project.objects.filter(pk__in=scope, total_investment__isnull=False)
-    covered = ProjectLink.objects.filter(depth__gt=0, ancestor__in=budgeted, descendant__in=budgeted)
-    counted = budgeted.exclude(pk__in=covered.values("descendant"))
+    budgeted = Project.objects.filter(total_investment__isnull=False)
+    covering = ProjectLink.objects.filter(
+        descendant=OuterRef("pk"), depth__gt=0, ancestor__total_investment__isnull=False
+    )
+    if not everything:
+        budgeted = budgeted.filter(pk__in=scope)
+        covering = covering.filter(ancestor__in=scope)
+    counted = budgeted.exclude(Exists(covering))
     for office_id, planned in counted.order_by().values_list("office").annotate(s=Sum("total_investment")):
         by_office[office_id]["investment_planned"] += planned or 0
     _add_sums(by_office, Investment.objects.filter(in_scope), investment_completed=Sum("amount"))
