@@ -221,3 +221,26 @@ def test_every_choice_field_comes_with_its_label(schema):
             refs = [definition.get("$ref"), *(item.get("$ref") for item in definition.get("allOf", []))]
             if any(ref and ref.endswith("Enum") for ref in refs):
                 assert f"{field}_label" in properties, f"{name}.{field}"
+
+
+def test_the_schema_is_built_once_per_language_and_served_in_each_format(anonymous_client, monkeypatch):
+    from drf_spectacular.generators import SchemaGenerator
+
+    from config.openapi import SchemaView
+
+    monkeypatch.setattr(SchemaView, "_built", {})
+    builds = []
+    build = SchemaGenerator.get_schema
+    monkeypatch.setattr(SchemaGenerator, "get_schema", lambda self, **kwargs: builds.append(1) or build(self, **kwargs))
+
+    english = anonymous_client.get(SCHEMA_URL, {"format": "json"}, HTTP_ACCEPT_LANGUAGE="en")
+    again = anonymous_client.get(SCHEMA_URL, {"format": "json"}, HTTP_ACCEPT_LANGUAGE="en")
+    yaml = anonymous_client.get(SCHEMA_URL, HTTP_ACCEPT_LANGUAGE="en")
+    chinese = anonymous_client.get(SCHEMA_URL, {"format": "json"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    assert len(builds) == 2  # English once, Chinese once
+    assert english.json() == again.json()
+    assert english.json() != chinese.json()
+    assert english["Content-Disposition"].endswith('.json"')
+    assert yaml["Content-Disposition"].endswith('.yaml"')
+    assert yaml.content.startswith(b"openapi: ")
