@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.test import Client, override_settings
 from django.utils import timezone
@@ -60,6 +61,14 @@ def test_delete_revokes_the_token(wang):
     fresh = login(APIClient(), "wang", "correct-horse").json()["token"]
     assert fresh != key
     assert with_token(fresh).get("/api/v1/projects/").status_code == 200
+
+
+def test_a_token_login_opens_no_session(wang):
+    client = APIClient()
+    response = login(client, "wang", "correct-horse")
+    assert response.status_code == 200
+    assert "sessionid" not in response.cookies  # else every later request would read a session row
+    assert not Session.objects.exists()
 
 
 def test_revoking_needs_a_login(anonymous_client):
