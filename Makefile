@@ -25,8 +25,11 @@ run: install
 serve: install
 	HOST=$(HOST) PORT=$(PORT) PYTHON=$(BIN)/python bin/serve
 
+# The suite over every core (pytest-xdist), each worker on its own test database. TEST_WORKERS=0 runs it in
+# one process; PYTEST_ARGS adds options: make test PYTEST_ARGS="-x -k progress".
+TEST_WORKERS ?= auto
 test: install
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
