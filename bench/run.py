@@ -300,7 +300,7 @@ def row(endpoint: Endpoint, queries: int, ours: Result, floor: Result | None) ->
         rate = f"{result.rps:.1f}" if result.rps < 10 else f"{result.rps:.0f}"
         return f"{rate}{errors} | {result.p50_ms:.1f} ms | {result.p99_ms:.1f} ms"
 
-    ratio = f"{ours.rps / floor.rps:.2f}" if floor else "–"
+    ratio = f"{ours.rps / floor.rps:.2f}" if floor and floor.rps else "–"
     return f"| {endpoint.name} | {queries} | {cells(ours)} | {cells(floor)} | {ratio} |"
 
 

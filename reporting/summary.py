@@ -28,7 +28,7 @@ def portfolio_summary(*, projects: QuerySet[Project], today: datetime.date) -> d
     # to a scope of a province's hundred thousand projects.
     everything = not projects.query.where
     in_scope = Q() if everything else Q(project__in=scope)
-    by_office: dict[int, dict] = defaultdict(_empty_figures)
+    by_office: dict[int, dict] = defaultdict(empty_figures)
 
     for office_id, status, category, n in (
         projects.order_by().values_list("office", "status", "category").annotate(n=Count("*"))
@@ -80,7 +80,8 @@ def portfolio_summary(*, projects: QuerySet[Project], today: datetime.date) -> d
     return {"as_of": today, "totals": _with_ratios(_total(by_office.values())), "by_office": office_rows}
 
 
-def _empty_figures() -> dict:
+def empty_figures() -> dict:
+    """The figures of nothing: what each office's (and the total's) sums start from."""
     return {
         "projects": 0,
         "projects_by_status": dict.fromkeys(Status.values, 0),
@@ -112,7 +113,7 @@ def _add_graves(graves: dict, unit: str, planned, completed) -> None:
 
 
 def _total(office_figures) -> dict:
-    total = _empty_figures()
+    total = empty_figures()
     for figures in office_figures:
         for name, value in figures.items():
             if name == "graves":
