@@ -104,6 +104,15 @@ class ChoiceLabelField(serializers.CharField):
         return labels.get(value, value)
 
 
+class SumField(serializers.DecimalField):
+    """A read-only sum over many rows (a subtree, a province): two decimals and no fixed number of digits, since
+    quantizing a large sum to a column's digits would fail."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        super().__init__(max_digits=None, decimal_places=2, **kwargs)
+
+
 @extend_schema_field({"type": "number", "minimum": -100, "maximum": 100})
 class PercentField(serializers.DecimalField):
     """A read-only percentage: a JSON number with one decimal."""

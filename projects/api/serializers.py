@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
-from core.api.serializers import ChoiceLabelField, DomainModelSerializer, PercentField, RatioField
+from core.api.serializers import ChoiceLabelField, DomainModelSerializer, PercentField, RatioField, SumField
 
 from ..models import ClearanceItem, Demolition, Investment, LandAcquisition, Office, Problem, Project, WorkItem
 from . import examples
@@ -56,13 +56,8 @@ class ProjectSerializer(DomainModelSerializer):
         label=_("schedule variance (points)"),
         help_text="progress − planned_progress; below −10 is behind.",
     )
-    # Sums over a subtree have no fixed number of digits (quantizing to one would fail on a large sum).
-    investment_completed = serializers.DecimalField(
-        max_digits=None,
-        decimal_places=2,
-        read_only=True,
-        label=_("investment completed (10,000 CNY)"),
-        help_text="万元 invested in the project and its descendants.",
+    investment_completed = SumField(
+        label=_("investment completed (10,000 CNY)"), help_text="万元 invested in the project and its descendants."
     )
     investment_progress = RatioField(
         "investment_completed",
@@ -70,20 +65,8 @@ class ProjectSerializer(DomainModelSerializer):
         label=_("investment progress (%)"),
         help_text="investment_completed / total_investment × 100; null without a budget.",
     )
-    land_planned_mu = serializers.DecimalField(
-        max_digits=None,
-        decimal_places=2,
-        read_only=True,
-        label=_("land planned (mu)"),
-        help_text="Mu, with descendants.",
-    )
-    land_completed_mu = serializers.DecimalField(
-        max_digits=None,
-        decimal_places=2,
-        read_only=True,
-        label=_("land completed (mu)"),
-        help_text="Mu, with descendants.",
-    )
+    land_planned_mu = SumField(label=_("land planned (mu)"), help_text="Mu, with descendants.")
+    land_completed_mu = SumField(label=_("land completed (mu)"), help_text="Mu, with descendants.")
     land_progress = RatioField("land_completed_mu", "land_planned_mu", label=_("land progress (%)"))
     rooms_planned = serializers.IntegerField(read_only=True, label=_("rooms planned"), help_text="With descendants.")
     rooms_signed = serializers.IntegerField(read_only=True, label=_("rooms signed"), help_text="With descendants.")

@@ -2,12 +2,8 @@
 
 from rest_framework import serializers
 
-from core.api.serializers import PercentField
+from core.api.serializers import PercentField, SumField
 from projects.models import Office
-
-# Sums: no fixed number of digits (quantizing a large sum to one would fail).
-MONEY = {"max_digits": None, "decimal_places": 2}
-AREA = {"max_digits": None, "decimal_places": 2}
 
 
 class OfficeRefSerializer(serializers.ModelSerializer):
@@ -18,21 +14,19 @@ class OfficeRefSerializer(serializers.ModelSerializer):
 
 class GraveFiguresSerializer(serializers.Serializer):
     unit = serializers.CharField(help_text="座 (tombs) or 穴 (burial places)")
-    planned = serializers.DecimalField(**AREA)
-    completed = serializers.DecimalField(**AREA)
+    planned = SumField()
+    completed = SumField()
 
 
 class FiguresSerializer(serializers.Serializer):
     projects = serializers.IntegerField()
     projects_by_status = serializers.DictField(child=serializers.IntegerField())
     projects_by_category = serializers.DictField(child=serializers.IntegerField())
-    investment_planned = serializers.DecimalField(
-        **MONEY, help_text="万元; a budget counts unless one above it covers it"
-    )
-    investment_completed = serializers.DecimalField(**MONEY, help_text="万元")
+    investment_planned = SumField(help_text="万元; a budget counts unless one above it covers it")
+    investment_completed = SumField(help_text="万元")
     investment_progress = PercentField(allow_null=True)
-    land_planned_mu = serializers.DecimalField(**AREA)
-    land_completed_mu = serializers.DecimalField(**AREA)
+    land_planned_mu = SumField()
+    land_completed_mu = SumField()
     land_progress = PercentField(allow_null=True)
     rooms_planned = serializers.IntegerField()
     rooms_signed = serializers.IntegerField()
