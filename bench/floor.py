@@ -36,7 +36,7 @@ from django.utils import translation  # noqa: E402
 
 from milestones.choices import MilestoneState  # noqa: E402
 from projects.choices import Category, ProgressMethod, Status  # noqa: E402
-from reporting.summary import empty_figures  # noqa: E402  (the answer's shape, not its work)
+from reporting.summary import add_graves, empty_figures, total_figures  # noqa: E402  (the answer's shape)
 
 with translation.override(settings.LANGUAGE_CODE):
     LABELS = {
@@ -297,10 +297,7 @@ def summary(request, cursor):
            FROM projects_clearanceitem r JOIN projects_project p ON p.id = r.project_id
            WHERE r.kind = 'graves' GROUP BY 1, 2"""
     ):
-        graves = of(row["office_id"])["graves"]
-        entry = graves.setdefault(row["unit"], {"unit": row["unit"], "planned": Decimal(0), "completed": Decimal(0)})
-        entry["planned"] += row["planned"] or 0
-        entry["completed"] += row["completed"] or 0
+        add_graves(of(row["office_id"])["graves"], row["unit"], row["planned"], row["completed"])
     for row in cursor.execute(
         """SELECT p.office_id, count(*) AS n FROM milestones_milestone r JOIN projects_project p ON p.id = r.project_id
            WHERE r.actual_date IS NULL AND r.planned_date < %s GROUP BY 1""",
@@ -309,28 +306,12 @@ def summary(request, cursor):
         of(row["office_id"])["overdue_milestones"] += row["n"]
 
     names = {row["id"]: row for row in cursor.execute("SELECT id, code, name FROM projects_office")}
-    totals = empty_figures()
-    for figures in offices.values():
-        add_figures(totals, figures)
+    totals = total_figures(offices.values())
     by_office = [
         {**figures_json(figures), "office": names[office_id]}
         for office_id, figures in sorted(offices.items(), key=lambda item: names[item[0]]["code"])
     ]
     return 200, {"as_of": today, "totals": figures_json(totals), "by_office": by_office}
-
-
-def add_figures(total: dict, figures: dict) -> None:
-    for name, value in figures.items():
-        if name == "graves":
-            for unit, entry in value.items():
-                into = total["graves"].setdefault(unit, {"unit": unit, "planned": Decimal(0), "completed": Decimal(0)})
-                into["planned"] += entry["planned"]
-                into["completed"] += entry["completed"]
-        elif isinstance(value, dict):
-            for key, n in value.items():
-                total[name][key] += n
-        else:
-            total[name] += value
 
 
 def figures_json(figures: dict) -> dict:

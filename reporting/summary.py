@@ -67,7 +67,7 @@ def portfolio_summary(*, projects: QuerySet[Project], today: datetime.date) -> d
     for office_id, unit, planned, completed in graves.values_list(OFFICE, "unit").annotate(
         p=Sum("planned"), c=Sum("completed")
     ):
-        _add_graves(by_office[office_id]["graves"], unit, planned, completed)
+        add_graves(by_office[office_id]["graves"], unit, planned, completed)
     overdue = Milestone.objects.filter(in_scope, overdue_filter(today)).order_by()
     for office_id, n in overdue.values_list(OFFICE).annotate(n=Count("*")):
         by_office[office_id]["overdue_milestones"] += n
@@ -77,7 +77,7 @@ def portfolio_summary(*, projects: QuerySet[Project], today: datetime.date) -> d
         {"office": offices[office_id], **_with_ratios(figures)}
         for office_id, figures in sorted(by_office.items(), key=lambda item: offices[item[0]].code)
     ]
-    return {"as_of": today, "totals": _with_ratios(_total(by_office.values())), "by_office": office_rows}
+    return {"as_of": today, "totals": _with_ratios(total_figures(by_office.values())), "by_office": office_rows}
 
 
 def empty_figures() -> dict:
@@ -105,20 +105,21 @@ def _add_sums(by_office: dict, rows: QuerySet, **sums) -> None:
             figures[name] += row[name] or 0
 
 
-def _add_graves(graves: dict, unit: str, planned, completed) -> None:
+def add_graves(graves: dict, unit: str, planned, completed) -> None:
     # Graves are counted in 座 (tombs) and 穴 (burial places); the two never add up.
     entry = graves.setdefault(unit, {"unit": unit, "planned": Decimal(0), "completed": Decimal(0)})
     entry["planned"] += planned or 0
     entry["completed"] += completed or 0
 
 
-def _total(office_figures) -> dict:
+def total_figures(office_figures) -> dict:
+    """The sum of several offices' figures."""
     total = empty_figures()
     for figures in office_figures:
         for name, value in figures.items():
             if name == "graves":
                 for unit, entry in value.items():
-                    _add_graves(total["graves"], unit, entry["planned"], entry["completed"])
+                    add_graves(total["graves"], unit, entry["planned"], entry["completed"])
             elif isinstance(value, dict):
                 for key, n in value.items():
                     total[name][key] += n
