@@ -1,10 +1,12 @@
 """Keyset pagination (`?cursor=`) beside limit/offset: a walk sees every row once, at a constant cost."""
 
+import math
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from .factories import MilestoneFactory, ProjectFactory
+from .factories import MilestoneFactory, ProjectFactory, WorkItemFactory
 
 API = "/api/v1"
 
@@ -34,6 +36,22 @@ def test_a_cursor_walk_sees_every_row_once_in_id_order(api_client, path):
     assert ids == sorted(row.pk for row in rows)
     assert len(queries) == 5
     assert len(set(queries[1:])) == 1  # later pages cost what the first full page costs
+
+
+@pytest.mark.parametrize("path", ["progress-reports", "changes"])
+def test_a_cursor_walks_the_history_too(api_client, path):
+    item = WorkItemFactory(planned_quantity=100, completed_quantity=0)
+    for quantity in range(1, 8):
+        body = {"project": item.project_id, "reported_on": "2018-06-01", "work_items": [
+            {"id": item.pk, "completed_quantity": str(quantity)}
+        ]}  # fmt: skip
+        assert api_client.post(f"{API}/progress-reports/", body, format="json").status_code == 201
+    everything = [row["id"] for row in api_client.get(f"{API}/{path}/", {"limit": 100}).json()["results"]]
+    ids, queries = walk(api_client, path, limit=3)
+    assert len(everything) >= 7  # a report each; the audit trail holds more
+    assert ids == sorted(everything)
+    assert len(queries) == math.ceil(len(everything) / 3)
+    assert len(set(queries)) == 1
 
 
 def test_a_cursor_walk_keeps_the_filters(api_client):
