@@ -5,11 +5,9 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api.views import MeView, TokenView
 from core.api.audit import ChangeViewSet
-from milestones.api.views import MilestoneViewSet
 from projects.api import views as project_views
 from reporting.api.briefing_views import BriefingView, PortfolioChartView, ProjectChartView
 from reporting.api.oc4ids_views import ProjectOc4idsView, ProjectPackageView
-from reporting.api.report_views import ProgressReportViewSet, ProjectHistoryView
 from reporting.api.views import OverdueReportView, SummaryReportView
 
 router = DefaultRouter()
@@ -21,8 +19,8 @@ router.register("demolitions", project_views.DemolitionViewSet, basename="demoli
 router.register("clearance-items", project_views.ClearanceItemViewSet, basename="clearance-item")
 router.register("investments", project_views.InvestmentViewSet, basename="investment")
 router.register("problems", project_views.ProblemViewSet, basename="problem")
-router.register("milestones", MilestoneViewSet, basename="milestone")
-router.register("progress-reports", ProgressReportViewSet, basename="progress-report")
+router.register("milestones", project_views.MilestoneViewSet, basename="milestone")
+router.register("progress-reports", project_views.ProgressReportViewSet, basename="progress-report")
 router.register("changes", ChangeViewSet, basename="change")
 
 urlpatterns = [
@@ -31,7 +29,7 @@ urlpatterns = [
     path("", include("config.openapi")),  # schema/, docs/, redoc/
     path("reports/summary/", SummaryReportView.as_view(), name="report-summary"),
     path("reports/overdue/", OverdueReportView.as_view(), name="report-overdue"),
-    path("projects/<int:pk>/history/", ProjectHistoryView.as_view(), name="project-history"),
+    path("projects/<int:pk>/history/", project_views.ProjectHistoryView.as_view(), name="project-history"),
     path("reports/briefing/", BriefingView.as_view(), name="report-briefing"),
     path("reports/chart/", PortfolioChartView.as_view(), name="report-chart"),
     path("projects/<int:pk>/chart/", ProjectChartView.as_view(), name="project-chart"),

@@ -1,22 +1,9 @@
-"""Django admin of milestones, and the milestone rows shown inside a project's page."""
+"""Django admin of milestones (a project's page shows them too: projects.admin)."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from projects.admin import ProjectAdmin
-
 from .models import Milestone
-
-
-class MilestoneInline(admin.TabularInline):
-    model = Milestone
-    extra = 0
-    show_change_link = True
-    fields = ("name", "planned_date", "actual_date", "weight", "delay_reason")
-
-
-# Added from here so that milestones points at projects and projects never imports milestones.
-ProjectAdmin.inlines = [*ProjectAdmin.inlines, MilestoneInline]
 
 
 @admin.register(Milestone)

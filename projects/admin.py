@@ -8,7 +8,20 @@ titles are set here because the projects app is the heart of the site and `confi
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import ClearanceItem, Demolition, Investment, LandAcquisition, Office, Problem, Project, WorkItem
+from milestones.models import Milestone
+
+from .models import (
+    ClearanceItem,
+    Demolition,
+    Investment,
+    LandAcquisition,
+    Office,
+    Problem,
+    ProgressReport,
+    Project,
+    ReportChange,
+    WorkItem,
+)
 
 admin.site.site_header = _("Shuitou key-project tracker")
 admin.site.site_title = _("Shuitou key-project tracker")
@@ -57,6 +70,11 @@ class InvestmentInline(ProjectRowInline):
     fields = ("period", "amount")
 
 
+class MilestoneInline(ProjectRowInline):
+    model = Milestone
+    fields = ("name", "planned_date", "actual_date", "weight", "delay_reason")
+
+
 @admin.register(Project)
 class ProjectAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "category", "status", "office", "parent", "planned_finish", "total_investment")
@@ -80,8 +98,14 @@ class ProjectAdmin(admin.ModelAdmin):
         (_("Investment and progress"), {"fields": ("total_investment", "progress_method", "manual_progress")}),
         (_("Record"), {"fields": TIMESTAMPS, "classes": ("collapse",)}),
     )
-    # milestones/admin.py appends its MilestoneInline: milestones points at projects, never the reverse.
-    inlines = [WorkItemInline, LandAcquisitionInline, DemolitionInline, ClearanceItemInline, InvestmentInline]
+    inlines = [
+        WorkItemInline,
+        LandAcquisitionInline,
+        DemolitionInline,
+        ClearanceItemInline,
+        InvestmentInline,
+        MilestoneInline,
+    ]
 
 
 class ProjectRowAdmin(admin.ModelAdmin):
@@ -138,3 +162,36 @@ class ProblemAdmin(ProjectRowAdmin):
     search_fields = ("description", "project__code", "project__name")
     ordering = ("-raised_on", "id")
     date_hierarchy = "raised_on"
+
+
+# Progress reports: to read, never to edit (they are the history of record).
+class ReportChangeInline(admin.TabularInline):
+    model = ReportChange
+    fields = ("target", "object_id", "project", "field", "before", "after")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(admin.ModelAdmin):
+    list_display = ("reported_on", "project", "office", "author", "created_at")
+    list_filter = ("office", "reported_on")
+    list_select_related = ("project", "office", "author")
+    search_fields = ("summary", "project__code", "project__name")
+    date_hierarchy = "reported_on"
+    fields = ("project", "office", "author", "reported_on", "summary", "created_at")
+    readonly_fields = fields
+    inlines = [ReportChangeInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

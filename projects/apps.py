@@ -10,7 +10,7 @@ class ProjectsConfig(AppConfig):
         # Every create, update and delete of these rows leaves an audit entry, whatever the path.
         from core import audit
 
-        from . import models
+        from . import models, progress_signals  # noqa: F401
 
         audit.register(
             models.Office,
@@ -21,4 +21,5 @@ class ProjectsConfig(AppConfig):
             models.ClearanceItem,
             models.Investment,
             models.Problem,
+            models.ProgressReport,
         )

@@ -58,3 +58,14 @@ class ProblemCategory(models.TextChoices):
 class ProblemStatus(models.TextChoices):
     OPEN = "open", _("Open")
     RESOLVED = "resolved", _("Resolved")
+
+
+class ChangeTarget(models.TextChoices):
+    """The kind of row a report changed; the key of the report's nested change list."""
+
+    WORK_ITEM = "work_item", _("Work item")
+    LAND_ACQUISITION = "land_acquisition", _("Land acquisition")
+    DEMOLITION = "demolition", _("Demolition")
+    CLEARANCE_ITEM = "clearance_item", _("Clearance item")
+    MILESTONE = "milestone", _("Milestone")
+    INVESTMENT = "investment", _("Investment")

@@ -1,13 +1,28 @@
-"""Query-string filters of the projects app's list endpoints, named for what a client means."""
+"""Query-string filters of the project domain's list endpoints, named for what a client means."""
 
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
-from core.api.filters import StrictBooleanFilter, TimeStampedFilterSet
+from core.api.filters import IdFilter, StrictBooleanFilter, TimeStampedFilterSet
+from core.clock import today
+from milestones.choices import MilestoneState
+from milestones.models import Milestone
+from milestones.selectors import due_within_filter, overdue_filter
 
 from .choices import BEHIND_SCHEDULE_VARIANCE, Category, ClearanceKind, LandKind, ProblemCategory, ProblemStatus, Status
-from .models import ClearanceItem, Demolition, Investment, LandAcquisition, Office, Problem, Project, WorkItem
+from .models import (
+    ClearanceItem,
+    Demolition,
+    Investment,
+    LandAcquisition,
+    Office,
+    Problem,
+    ProgressReport,
+    Project,
+    WorkItem,
+)
 
 
 class OfficeFilterSet(TimeStampedFilterSet):
@@ -99,3 +114,50 @@ class ProblemFilterSet(ProjectRowFilterSet):
     class Meta:
         model = Problem
         fields = ["project", "category", "status"]
+
+
+class DaysFilter(filters.NumberFilter):
+    """A whole number of days: `1.5` or `1e3` is a 400, not silently 1 or 1000."""
+
+    field_class = forms.IntegerField
+
+
+class MilestoneFilterSet(TimeStampedFilterSet):
+    project = filters.ModelChoiceFilter(queryset=Project.objects.all())
+    office = filters.ModelChoiceFilter(field_name="project__office", queryset=Office.objects.all())
+    category = filters.MultipleChoiceFilter(field_name="project__category", choices=Category.choices)
+    planned_date_before = filters.DateFilter(field_name="planned_date", lookup_expr="lte")
+    planned_date_after = filters.DateFilter(field_name="planned_date", lookup_expr="gte")
+    state = filters.MultipleChoiceFilter(choices=MilestoneState.choices)
+    overdue = StrictBooleanFilter(method="filter_overdue", label=_("Overdue (true) or not overdue (false)"))
+    due_within = DaysFilter(
+        method="filter_due_within", min_value=0, max_value=3650, label=_("Not done and due within this many days")
+    )
+
+    class Meta:
+        model = Milestone
+        fields = ["project", "office", "category", "state"]
+
+    def filter_overdue(self, queryset, name, value):
+        condition = overdue_filter(today())
+        return queryset.filter(condition) if value else queryset.exclude(condition)
+
+    def filter_due_within(self, queryset, name, value):
+        return queryset.filter(due_within_filter(today(), value))
+
+
+class ProgressReportFilterSet(TimeStampedFilterSet):
+    project = filters.ModelChoiceFilter(
+        queryset=Project.objects.all(), method="filter_project", label=_("Reports on this project or a descendant")
+    )
+    office = filters.ModelChoiceFilter(queryset=Office.objects.all())
+    reported_on_after = filters.DateFilter(field_name="reported_on", lookup_expr="gte")
+    reported_on_before = filters.DateFilter(field_name="reported_on", lookup_expr="lte")
+    author = IdFilter(field_name="author_id")
+
+    class Meta:
+        model = ProgressReport
+        fields = ["project", "office", "author"]
+
+    def filter_project(self, queryset, name, project):
+        return queryset.filter(project__ancestor_links__ancestor=project)

@@ -1,9 +1,48 @@
-"""Reads of the projects app: querysets with what their serializers need, fetched up front."""
+"""Reads of the project domain: querysets with what their serializers need, computed in the database.
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+Every figure of a project list row is one correlated subquery over the project's subtree (the
+closure table makes "the project and everything under it" one indexed join), so a page of 50
+projects costs one query however deep the trees are.
+"""
+
+import datetime
+import functools
+
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 
-from .models import ClearanceItem, Demolition, Investment, LandAcquisition, Office, Problem, Project, WorkItem
+from core.expressions import DaysBetween
+from milestones.models import Milestone
+from milestones.selectors import overdue_filter
+
+from .models import (
+    ClearanceItem,
+    Demolition,
+    Investment,
+    LandAcquisition,
+    Office,
+    Problem,
+    ProgressReport,
+    Project,
+    ReportFigures,
+    WorkItem,
+)
 
 
 def office_list() -> QuerySet[Office]:
@@ -34,3 +73,86 @@ def investment_list() -> QuerySet[Investment]:
 
 def problem_list() -> QuerySet[Problem]:
     return Problem.objects.all()
+
+
+SUBTREE_ROOT = "project__ancestor_links__ancestor"
+
+
+def _subtree_rows(model):
+    """Rows of `model` whose project is the outer project or one of its descendants."""
+    return model.objects.filter(**{SUBTREE_ROOT: OuterRef("pk")})
+
+
+def _grouped(rows, group_by: str, **aggregate):
+    # Grouping by the column that is tied to the outer row makes one group: the row's total.
+    return Subquery(rows.order_by().values(group_by).annotate(**aggregate).values(*aggregate))
+
+
+def _subtree_sum(model, field: str, output_field) -> Coalesce:
+    total = _grouped(_subtree_rows(model), SUBTREE_ROOT, total=Sum(field))
+    return Coalesce(total, Value(0), output_field=output_field)
+
+
+def _subtree_count(rows) -> Coalesce:
+    return Coalesce(_grouped(rows, SUBTREE_ROOT, n=Count("*")), Value(0), output_field=IntegerField())
+
+
+def planned_progress(today: datetime.date) -> ExpressionWrapper:
+    """Share of the planned schedule that has passed by `today`: 0 before the start, 100 after the finish."""
+    today_value = Value(today)
+    return Case(
+        When(Q(planned_start__isnull=True) | Q(planned_finish__isnull=True), then=Value(None)),
+        When(planned_start__gte=today, then=Value(0.0)),
+        When(planned_finish__lte=today, then=Value(100.0)),
+        default=DaysBetween(today_value, F("planned_start"))
+        * 100.0
+        / DaysBetween(F("planned_finish"), F("planned_start")),
+        output_field=FloatField(),
+    )
+
+
+def projects_with_figures(queryset: QuerySet[Project], *, today: datetime.date) -> QuerySet[Project]:
+    """Projects with every computed figure of the API, each over the project and its descendants."""
+    money = DecimalField(max_digits=16, decimal_places=2)
+    area = DecimalField(max_digits=14, decimal_places=2)
+    children = _grouped(Project.objects.filter(parent=OuterRef("pk")), "parent", n=Count("*"))
+    overdue = _subtree_rows(Milestone).filter(overdue_filter(today))
+    return queryset.annotate(
+        children_count=Coalesce(children, Value(0), output_field=IntegerField()),
+        investment_completed=_subtree_sum(Investment, "amount", money),
+        land_planned_mu=_subtree_sum(LandAcquisition, "planned_area_mu", area),
+        land_completed_mu=_subtree_sum(LandAcquisition, "completed_area_mu", area),
+        rooms_planned=_subtree_sum(Demolition, "planned_rooms", IntegerField()),
+        rooms_signed=_subtree_sum(Demolition, "agreements_signed", IntegerField()),
+        rooms_demolished=_subtree_sum(Demolition, "rooms_demolished", IntegerField()),
+        overdue_milestones=_subtree_count(overdue),
+        planned_progress=planned_progress(today),
+    ).annotate(
+        schedule_variance=ExpressionWrapper(F("progress") - F("planned_progress"), output_field=FloatField()),
+    )
+
+
+@functools.lru_cache(maxsize=2)
+def _every_project_with_figures(today: datetime.date) -> QuerySet[Project]:
+    return projects_with_figures(Project.objects.all(), today=today)
+
+
+def every_project_with_figures(*, today: datetime.date) -> QuerySet[Project]:
+    """`projects_with_figures` over all projects, built once a day and cloned for each request:
+    building its nine subqueries costs more than PostgreSQL takes to run them for a page of 50."""
+    return _every_project_with_figures(today).all()
+
+
+def progress_report_list() -> QuerySet[ProgressReport]:
+    return ProgressReport.objects.prefetch_related(
+        "changes", Prefetch("figures", queryset=ReportFigures.objects.select_related("report"))
+    )
+
+
+def project_history(*, project: Project) -> QuerySet[ReportFigures]:
+    """The project's figures after each report that moved them, oldest first."""
+    return (
+        ReportFigures.objects.filter(project=project)
+        .select_related("report")
+        .order_by("report__reported_on", "report_id")
+    )

@@ -28,7 +28,7 @@ from core.db_router import pinned_to_primary
 from projects.models import ProjectLink
 
 GENERATION_KEY = "reports:generation"
-INVALIDATING_APPS = ("projects", "milestones", "reporting")
+INVALIDATING_APPS = ("projects", "milestones")
 
 
 def cached_report(request: HttpRequest, build: Callable[[], dict]) -> tuple[dict, str | None]:

@@ -19,9 +19,7 @@ from xml.sax.saxutils import escape
 
 from PIL import Image, ImageDraw, ImageFont
 
-from projects.models import Project
-
-from .models import ReportFigures
+from projects.models import Project, ReportFigures
 
 WIDTH, HEIGHT = 720, 360
 LEFT, RIGHT, TOP, BOTTOM = 52, 20, 40, 44
@@ -45,7 +43,7 @@ class Chart:
 
 
 def planned_at(project: Project, day: datetime.date) -> float | None:
-    """The planned progress on `day`, as `reporting.selectors.planned_progress` computes it in SQL."""
+    """The planned progress on `day`, as `projects.selectors.planned_progress` computes it in SQL."""
     start, finish = project.planned_start, project.planned_finish
     if start is None or finish is None:
         return None

@@ -3,11 +3,9 @@
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
-from core.api.filters import IdFilter, StrictBooleanFilter, TimeStampedFilterSet
+from core.api.filters import StrictBooleanFilter
 from projects.choices import Category, Status
 from projects.models import Office, Project
-
-from .models import ProgressReport
 
 
 class SummaryFilterSet(filters.FilterSet):
@@ -28,20 +26,3 @@ class ProjectPackageFilterSet(SummaryFilterSet):
     class Meta:
         model = Project
         fields = ["category", "office", "status"]
-
-
-class ProgressReportFilterSet(TimeStampedFilterSet):
-    project = filters.ModelChoiceFilter(
-        queryset=Project.objects.all(), method="filter_project", label=_("Reports on this project or a descendant")
-    )
-    office = filters.ModelChoiceFilter(queryset=Office.objects.all())
-    reported_on_after = filters.DateFilter(field_name="reported_on", lookup_expr="gte")
-    reported_on_before = filters.DateFilter(field_name="reported_on", lookup_expr="lte")
-    author = IdFilter(field_name="author_id")
-
-    class Meta:
-        model = ProgressReport
-        fields = ["project", "office", "author"]
-
-    def filter_project(self, queryset, name, project):
-        return queryset.filter(project__ancestor_links__ancestor=project)

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from milestones.models import Milestone
 from projects.models import Office, Project, WorkItem
-from reporting.progress import refresh_progress
+from projects.progress import refresh_progress
 
 from .conftest import client_for
 from .factories import MilestoneFactory, OfficeFactory, ProjectFactory, UserFactory, WorkItemFactory

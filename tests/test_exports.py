@@ -13,7 +13,7 @@ from django.db import close_old_connections, connection
 from rest_framework.test import APIRequestFactory, force_authenticate
 
 from core.api import exports
-from milestones.api.views import MilestoneViewSet
+from projects.api.views import MilestoneViewSet
 
 from .factories import MilestoneFactory, ProjectFactory
 from .resources import API, assert_problem

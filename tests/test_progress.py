@@ -13,7 +13,7 @@ import pytest
 from django.db import connection, connections, transaction
 
 from projects.models import Project, WorkItem
-from reporting.progress import refresh_progress
+from projects.progress import refresh_progress
 
 from .factories import (
     DemolitionFactory,

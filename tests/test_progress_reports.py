@@ -16,8 +16,7 @@ from django.db import connection, connections
 from django.db.models.signals import pre_save
 from django.test.utils import CaptureQueriesContext
 
-from projects.models import Investment, Project, WorkItem
-from reporting.models import ProgressReport
+from projects.models import Investment, ProgressReport, Project, WorkItem
 
 from .conftest import client_for
 from .factories import (

@@ -1,13 +1,17 @@
-"""API viewsets of the projects app: each picks its selector, serializer and filterset."""
+"""API views of the project domain: each picks its selector, serializer and filterset."""
+
+from django.shortcuts import get_object_or_404
+from rest_framework import generics
 
 from accounts.permissions import OFFICE_WRITERS, PROBLEM_WRITERS
 from core.api.exports import ExportMixin
 from core.api.views import DomainViewSet
 from core.clock import today
-from reporting.selectors import every_project_with_figures
+from milestones.selectors import milestone_list
 
 from .. import filtersets, selectors
-from . import serializers
+from ..models import Project
+from . import milestone_serializers, progress_report_serializers, serializers
 
 
 class OfficeViewSet(DomainViewSet):
@@ -37,7 +41,7 @@ class ProjectViewSet(ExportMixin, DomainViewSet):
     ]
 
     def get_queryset(self):
-        return every_project_with_figures(today=today())
+        return selectors.every_project_with_figures(today=today())
 
     def projects_of(self, project):
         # A project is written under its own office; hanging it under a parent (new, or moved) needs the parent's.
@@ -91,3 +95,38 @@ class ProblemViewSet(DomainViewSet):
     search_fields = ["description"]
     ordering_fields = ["raised_on", "due_on", "status", "updated_at"]
     write_roles = PROBLEM_WRITERS
+
+
+class MilestoneViewSet(ExportMixin, DomainViewSet):
+    export_basename = "milestones"  # ?format=csv|xlsx → milestones-YYYY-MM-DD.csv
+    serializer_class = milestone_serializers.MilestoneSerializer
+    filterset_class = filtersets.MilestoneFilterSet
+    search_fields = ["name", "project__name"]
+    ordering_fields = ["planned_date", "actual_date", "name", "days_overdue", "updated_at"]
+
+    def get_queryset(self):
+        return milestone_list(today=today())
+
+
+class ProgressReportViewSet(DomainViewSet):
+    """A report applies all its changes in one transaction or none; reports are never edited."""
+
+    http_method_names = ["get", "post", "head", "options"]
+    serializer_class = progress_report_serializers.ProgressReportSerializer
+    filterset_class = filtersets.ProgressReportFilterSet
+    search_fields = ["summary"]
+    ordering_fields = ["reported_on", "created_at"]
+
+    def get_queryset(self):
+        return selectors.progress_report_list()
+
+
+class ProjectHistoryView(generics.ListAPIView):
+    """The project's figures after each report that moved them (on it, on a descendant, or on an ancestor
+    that changed its rows), oldest first."""
+
+    serializer_class = progress_report_serializers.ReportFiguresSerializer
+    filter_backends = []
+
+    def get_queryset(self):
+        return selectors.project_history(project=get_object_or_404(Project, pk=self.kwargs["pk"]))

@@ -7,8 +7,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.clock import today
-from milestones.filtersets import MilestoneFilterSet
 from milestones.selectors import milestone_list
+from projects.filtersets import MilestoneFilterSet
 from projects.models import Project
 
 from ..cache import cached_report

@@ -4,7 +4,7 @@ A briefing has one paragraph per selected project that has no selected ancestor 
 标段 make one paragraph, the 标段 appearing inside it). Each paragraph gives the project's current
 standing over its whole subtree (totals, progress, children, milestones ahead) and what changed in the
 period: the difference between the first "before" and the last "after" of every field that the
-period's progress reports changed (reporting.models.ReportChange), milestones met in the period, and
+period's progress reports changed (projects.models.ReportChange), milestones met in the period, and
 the period's investment. After the paragraphs: overdue milestones and open problems.
 
 The cost is a fixed number of queries, whatever the number of projects (tests/test_briefing.py).
@@ -19,12 +19,28 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from milestones.models import Milestone
-from projects.choices import BEHIND_SCHEDULE_VARIANCE, Category, ClearanceKind, LandKind, ProblemStatus, Status
-from projects.models import ClearanceItem, Investment, LandAcquisition, Problem, Project, ProjectLink, WorkItem
+from projects.choices import (
+    BEHIND_SCHEDULE_VARIANCE,
+    Category,
+    ChangeTarget,
+    ClearanceKind,
+    LandKind,
+    ProblemStatus,
+    Status,
+)
+from projects.models import (
+    ClearanceItem,
+    Investment,
+    LandAcquisition,
+    Problem,
+    ProgressReport,
+    Project,
+    ProjectLink,
+    ReportChange,
+    WorkItem,
+)
+from projects.selectors import projects_with_figures
 
-from ..choices import ChangeTarget
-from ..models import ProgressReport, ReportChange
-from ..selectors import projects_with_figures
 from ..summary import portfolio_summary
 from .period import Period
 

@@ -17,11 +17,10 @@ from django.utils import timezone
 
 from milestones.models import Milestone
 from projects.choices import ClearanceKind, Status
-from projects.models import Project
+from projects.models import Project, ReportFigures
+from projects.selectors import projects_with_figures
 
 from ..charts import planned_at
-from ..models import ReportFigures
-from ..selectors import projects_with_figures
 
 VERSION = "0.9"
 CURRENCY = "CNY"

@@ -3,7 +3,7 @@
 Rows are locked (`SELECT … FOR UPDATE`, kind by kind, in id order) before they are read, so the
 "before" values are the true ones and two reports on the same project at the same moment apply one
 after the other instead of overwriting each other. The stored progress of the projects whose rows
-changed, and of their ancestors, is refreshed once after all rows are saved (reporting.progress); the
+changed, and of their ancestors, is refreshed once after all rows are saved (projects.progress); the
 figures after the report are then recorded for the report's project, every project whose rows it changed,
 and their ancestors, as points of their history.
 """
@@ -21,10 +21,10 @@ from core.clock import today
 from milestones.models import Milestone
 from projects.models import ClearanceItem, Demolition, Investment, LandAcquisition, Project, ProjectLink, WorkItem
 
-from .choices import ChangeTarget
-from .models import ProgressReport, ReportChange, ReportFigures
-from .progress import progress_refresh_deferred
-from .selectors import every_project_with_figures
+from ..choices import ChangeTarget
+from ..models import ProgressReport, ReportChange, ReportFigures
+from ..progress import progress_refresh_deferred
+from ..selectors import every_project_with_figures
 
 
 @dataclass(frozen=True)

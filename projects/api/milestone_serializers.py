@@ -5,9 +5,9 @@ from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from core.api.serializers import DomainModelSerializer
+from milestones.choices import MilestoneState
+from milestones.models import Milestone
 
-from ..choices import MilestoneState
-from ..models import Milestone
 from . import examples
 
 

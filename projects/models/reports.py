@@ -6,9 +6,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
-from projects.models import Office, Project
 
-from .choices import ChangeTarget
+from ..choices import ChangeTarget
+from .tree import Office, Project
 
 
 class ProgressReport(TimeStampedModel):

@@ -7,10 +7,9 @@ from rest_framework import serializers
 from accounts.permissions import require_edit_projects
 from core.api.filters import MAX_ID
 from core.api.serializers import ChoiceLabelField, PercentField, RatioField
-from projects.models import Project
 
-from ..models import ProgressReport, ReportChange, ReportFigures
-from ..services import progress_report_create
+from ..models import ProgressReport, Project, ReportChange, ReportFigures
+from ..services.progress_reports import progress_report_create
 from . import examples
 
 QUANTITY = {"max_digits": settings.QUANTITY_MAX_DIGITS, "decimal_places": settings.QUANTITY_DECIMAL_PLACES}
