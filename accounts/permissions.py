@@ -10,21 +10,18 @@ office of every project a row hangs under, before and after the write:
   offices nor town-wide problems;
 - a viewer writes nothing.
 
-`can_edit_project` is the rule for code that writes outside a `DomainViewSet` (the progress
-report touches the rows of several projects: it asks for each). `OfficeWritePermission` applies
-the same rule to every viewset, through two view hooks: `write_roles` (which roles may write this
-resource at all) and `projects_of(row)` (the projects a row hangs under), which it asks of the row as
-stored and of the row as the write would leave it, so moving a row to another office's project or a
-project to another office (or under another office's parent) is refused like any other write.
+Write services call `require_write` for every project a write touches, as stored and as written, so
+moving a row to another office's project, or a project to another office or under another office's
+parent, is refused like any other write. `OfficeWritePermission` applies the same rule early in the
+API: by role before a body is read, and on the stored row once it is found, so a refusal comes before
+any validation message.
 """
 
 from collections.abc import Iterable
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission
-
-from projects.models import Project
 
 from .choices import Role
 
@@ -79,15 +76,26 @@ def write_refusal(user, project, writers: Iterable[str] = PROJECT_WRITERS) -> st
     return None
 
 
-def can_edit_project(user, project) -> bool:
-    """May `user` change `project` and the rows under it? Admins: any project; an office's editor: its office's."""
-    return write_refusal(user, project) is None
+def require_role(user, writers: Iterable[str]) -> None:
+    """Raises PermissionDenied (403, saying why) unless `user`'s role may write a resource that `writers` may."""
+    refusal = role_refusal(user, writers)
+    if refusal is not None:
+        raise PermissionDenied(refusal)
+
+
+def require_write(user, projects: Iterable, writers: Iterable[str] = PROJECT_WRITERS) -> None:
+    """Raises PermissionDenied (403, saying why) unless `user` may write under every one of `projects` (each with
+    its `office_id`; None for a row under no project)."""
+    for project in projects:
+        refusal = write_refusal(user, project, writers)
+        if refusal is not None:
+            raise PermissionDenied(refusal)
 
 
 class OfficeWritePermission(BasePermission):
-    """Reads: any logged-in user. Writes: the role must be in the view's `write_roles` (default: admins and
-    editors), and the user must be allowed to write under every project the row hangs under (`projects_of`), as
-    stored and as the write leaves it (`DomainViewSet` asks the second time, with the unsaved row, before saving).
+    """Reads: any logged-in user. Writes: the role must be one that may write the view's resource (`writers_of`),
+    and the user must be allowed to write under every project the stored row hangs under (`projects_of`); the
+    write service asks again about the row as it would be written.
 
     A write to an existing row is decided on the row, after it is found, so an id that does not exist answers
     404 to every logged-in user; a create is refused by role before the body is read.
@@ -115,22 +123,12 @@ class OfficeWritePermission(BasePermission):
 
 
 def writers_of(view) -> frozenset:
-    return frozenset(getattr(view, "write_roles", PROJECT_WRITERS))
+    """The roles that may write the view's resource: its write services say (`writes.writers`)."""
+    writes = getattr(view, "writes", None)
+    return frozenset(writes.writers) if writes is not None else PROJECT_WRITERS
 
 
 def projects_of(view, obj) -> list:
     """The projects `obj` hangs under, as the view says (`projects_of`), by default its `project` (None if none)."""
     hook = getattr(view, "projects_of", None)
     return list(hook(obj)) if hook is not None else [getattr(obj, "project", None)]
-
-
-def require_edit_projects(user, project_ids: Iterable[int]) -> None:
-    """Raises PermissionDenied (403) unless `user` may change every project of `project_ids`; one query.
-
-    For writes that touch the rows of several projects at once (a progress report on a project and its
-    descendants): `progress_report_create(..., authorize=lambda ids: require_edit_projects(user, ids))`.
-    """
-    for project in Project.objects.filter(pk__in=set(project_ids)).only("pk", "office_id"):
-        refusal = write_refusal(user, project)
-        if refusal is not None:
-            raise PermissionDenied(refusal)

@@ -1,4 +1,5 @@
-"""Django admin of the projects app: offices, the project tree and the rows measured under a project.
+"""Django admin of the project domain: offices, the project tree, the rows measured under a project, milestones,
+and progress reports (to read).
 
 Foreign keys are autocompletes (no <select> of every project) and changelists `select_related`
 what they show, so a page costs the same number of queries whatever its length. The site's
@@ -8,6 +9,8 @@ titles are set here because the projects app is the heart of the site and `confi
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from core.audit import log_writes
+from core.generation import data_changed
 from milestones.models import Milestone
 
 from .models import (
@@ -22,6 +25,7 @@ from .models import (
     ReportChange,
     WorkItem,
 )
+from .progress import PROGRESS_INPUTS, refresh_progress
 
 admin.site.site_header = _("Shuitou key-project tracker")
 admin.site.site_title = _("Shuitou key-project tracker")
@@ -30,8 +34,39 @@ admin.site.index_title = _("Administration")
 TIMESTAMPS = ("created_at", "updated_at")
 
 
+class KeepsFiguresCurrent(admin.ModelAdmin):
+    """The admin writes through the model, not through the write services: its saves and deletes refresh the stored
+    progress they move and mark cached reports stale, as the services do (projects.services.writes)."""
+
+    # The field naming the project a row's figures count for (a project's own: its parent's).
+    hung_on: str | None = "project"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self.figures_changed(obj.pk if self.model is Project else getattr(obj, "project_id", None), self.before(form))
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self.figures_changed(getattr(obj, f"{self.hung_on}_id", None) if self.hung_on else None)
+
+    def delete_queryset(self, request, queryset):
+        project_ids = list(queryset.values_list(self.hung_on, flat=True)) if self.hung_on else []
+        super().delete_queryset(request, queryset)
+        self.figures_changed(*project_ids)
+
+    def before(self, form) -> int | None:
+        """The project the row hung on before this save (a moved row changes the figures of both)."""
+        return form.initial.get(self.hung_on) if self.hung_on else None
+
+    def figures_changed(self, *project_ids) -> None:
+        if self.model in PROGRESS_INPUTS:
+            log_writes(updated=refresh_progress(project_ids=project_ids))
+        data_changed()
+
+
 @admin.register(Office)
-class OfficeAdmin(admin.ModelAdmin):
+class OfficeAdmin(KeepsFiguresCurrent):
+    hung_on = None
     list_display = ("code", "name", "updated_at")
     search_fields = ("code", "name")
     ordering = ("code",)
@@ -76,7 +111,8 @@ class MilestoneInline(ProjectRowInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(KeepsFiguresCurrent):
+    hung_on = "parent"
     list_display = ("code", "name", "category", "status", "office", "parent", "planned_finish", "total_investment")
     list_display_links = ("code", "name")
     list_filter = (
@@ -107,8 +143,13 @@ class ProjectAdmin(admin.ModelAdmin):
         MilestoneInline,
     ]
 
+    def save_related(self, request, form, formsets, change):
+        # The rows edited inline are saved here, after the project.
+        super().save_related(request, form, formsets, change)
+        self.figures_changed(form.instance.pk)
 
-class ProjectRowAdmin(admin.ModelAdmin):
+
+class ProjectRowAdmin(KeepsFiguresCurrent):
     """Base of the admins of rows under a project: project as autocomplete, fetched with the rows."""
 
     autocomplete_fields = ("project",)
@@ -162,6 +203,19 @@ class ProblemAdmin(ProjectRowAdmin):
     search_fields = ("description", "project__code", "project__name")
     ordering = ("-raised_on", "id")
     date_hierarchy = "raised_on"
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(ProjectRowAdmin):
+    list_display = ("name", "project", "planned_date", "actual_date", "reached", "weight")
+    list_filter = (("actual_date", admin.EmptyFieldListFilter), "project__category", "project__office")
+    search_fields = ("name", "project__code", "project__name", "delay_reason")
+    ordering = ("planned_date", "id")
+    date_hierarchy = "planned_date"
+
+    @admin.display(boolean=True, description=_("reached"), ordering="actual_date")
+    def reached(self, obj: Milestone) -> bool:
+        return obj.actual_date is not None
 
 
 # Progress reports: to read, never to edit (they are the history of record).

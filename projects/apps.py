@@ -10,7 +10,7 @@ class ProjectsConfig(AppConfig):
         # Every create, update and delete of these rows leaves an audit entry, whatever the path.
         from core import audit
 
-        from . import models, progress_signals  # noqa: F401
+        from . import models
 
         audit.register(
             models.Office,

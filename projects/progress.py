@@ -1,118 +1,156 @@
-"""Stored project progress, kept current in the transaction of every write that moves it.
+"""Stored project progress: which writes move it, and its refresh in the transaction of every such write.
 
 A project's progress comes from its work items, its milestones or a figure entered by hand; a
 parent's comes from its children, weighted by their total investment, at any depth. That
-recursion is too dear to run on every read of a list, so each write refreshes the projects it
-touched and their ancestors, deepest first, while holding their rows locked (docs/DESIGN.md).
-A write of many rows (a progress report) defers the refreshes and runs them as one at its end.
+recursion is too dear to run on every read of a list, so every write service that changes one of its
+inputs (`PROGRESS_INPUTS`) calls `refresh_progress` with the projects it touched, once, at its end: the
+projects and all their ancestors are recomputed, deepest first, while their rows are locked.
 """
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db import transaction
-from django.db.models import Count, F
+from django.conf import settings
+from django.db import models
+from django.db.models import F
 from django.utils import timezone
 
-from core.audit import log_update
 from milestones.models import Milestone
-from projects.choices import ProgressMethod
-from projects.models import Project, ProjectLink, WorkItem
 
-STORED_PLACES = Decimal("0.0001")
+from .choices import ProgressMethod
+from .models import Project, ProjectLink, WorkItem
 
-# The project ids whose refresh waits for the end of a `progress_refresh_deferred()` block; None outside one.
-_deferred_ids: ContextVar[set[int] | None] = ContextVar("deferred_progress_refresh", default=None)
+# The fields whose change moves stored progress, by model; creating or deleting such a row always does.
+PROGRESS_INPUTS: dict[type[models.Model], frozenset[str]] = {
+    Project: frozenset({"parent", "progress_method", "manual_progress", "total_investment"}),
+    WorkItem: frozenset({"project", "planned_quantity", "completed_quantity", "weight"}),
+    Milestone: frozenset({"project", "actual_date", "weight"}),
+}
+STORED_PLACES = Decimal(1).scaleb(-settings.PROGRESS_DECIMAL_PLACES)
 
 
-@contextmanager
-def progress_refresh_deferred() -> Iterator[None]:
-    """Collects the refreshes asked for inside the block and runs them as one when it ends without error.
+def moves_progress(model: type[models.Model], fields: Iterable[str]) -> bool:
+    """Whether changing `fields` of a `model` row moves stored progress."""
+    return not PROGRESS_INPUTS.get(model, frozenset()).isdisjoint(fields)
 
-    One refresh of the union locks the whole chain once, in id order, where one refresh per saved row
-    would lock and recompute the same ancestors again for every row. Use it inside the transaction of
-    the writes, so the figures are current when it commits. Nested blocks leave the work to the outermost.
+
+def refresh_progress(
+    *, project_ids: Iterable[int | None], work_items_read: Iterable[WorkItem] = ()
+) -> list[tuple[Project, dict[str, tuple]]]:
+    """Recomputes the stored progress of these projects and of all their ancestors, in the caller's transaction;
+    returns the projects whose progress moved with `{"progress": (before, after)}`, for the caller's audit entries
+    (`core.audit.log_writes`, written with its own in one INSERT).
+
+    At most four queries whatever the number of projects: the chain and the children of its members, locked; the
+    work items or the milestones of the projects computed from their own rows; one UPDATE of those that moved.
+    `work_items_read` are every work item of the projects they belong to, as the caller read them under its lock
+    (a progress report does): those projects' items are not read again.
     """
-    if _deferred_ids.get() is not None:
-        yield
-        return
-    wanted: set[int] = set()
-    token = _deferred_ids.set(wanted)
-    try:
-        yield
-    finally:
-        _deferred_ids.reset(token)
-    refresh_progress(project_ids=wanted)
-
-
-def refresh_progress(*, project_ids: Iterable[int | None]) -> None:
-    """Recomputes the stored progress of these projects and of all their ancestors (at the end of the
-    `progress_refresh_deferred()` block, if inside one)."""
     wanted = {project_id for project_id in project_ids if project_id is not None}
-    deferred = _deferred_ids.get()
-    if deferred is not None:
-        deferred |= wanted
-    elif wanted:
-        _refresh_chains(wanted)
+    if not wanted:
+        return []
+    chain = ProjectLink.objects.filter(descendant_id__in=wanted).values("ancestor_id")
+    # The chain and its members' children (depth 0 and 1 below each), in one indexed semi-join of the closure table,
+    # locked in id order, the same order in every transaction, so concurrent refreshes queue instead of
+    # deadlocking; one that waited reads the rows the other committed.
+    with_children = ProjectLink.objects.filter(ancestor_id__in=chain, depth__lte=1).values("descendant_id")
+    rows = Project.objects.select_for_update().filter(pk__in=with_children).order_by("pk")
+    projects = {project.pk: project for project in rows.only(*_READ)}
+    children: dict[int, list[Project]] = {}
+    for project in projects.values():
+        children.setdefault(project.parent_id, []).append(project)
+    in_chain = [projects[pk] for pk in _chain_ids(wanted, projects)]
+    leaves = [project for project in in_chain if project.pk not in children]
+    own = _own_progress(leaves, work_items_read)
 
-
-@transaction.atomic
-def _refresh_chains(wanted: set[int]) -> None:
-    chain = set(ProjectLink.objects.filter(descendant_id__in=wanted).values_list("ancestor_id", flat=True))
-    # Lock in id order, the same order in every transaction, so concurrent refreshes queue instead of
-    # deadlocking; a refresh that waited then reads its siblings' committed figures.
-    projects = {
-        project.pk: project for project in Project.objects.select_for_update().filter(pk__in=chain).order_by("pk")
-    }
-    levels = dict(
-        ProjectLink.objects.filter(descendant_id__in=projects).values_list("descendant_id").annotate(n=Count("*"))
-    )
-    for project in sorted(projects.values(), key=lambda project: -levels[project.pk]):
-        value = _progress_of(project).quantize(STORED_PLACES)
+    moved = []
+    for project in sorted(in_chain, key=lambda project: -_depth(project, projects)):
+        if project.pk in children:
+            value = _weighted_by_investment(children[project.pk])
+        else:
+            value = own[project.pk]
+        value = value.quantize(STORED_PLACES)
         if value != project.progress:
-            # Not a save(): raise the version (the row's ETag) and write the audit entry here.
-            Project.objects.filter(pk=project.pk).update(
-                progress=value, version=F("version") + 1, updated_at=timezone.now()
-            )
-            log_update(project, {"progress": (project.progress, value)})
+            moved.append((project, project.progress, value))
             project.progress = value
+    if not moved:
+        return []
+    now = timezone.now()
+    for project, _before, _after in moved:
+        # Not save(): the version (the row's ETag) is raised here, and the caller writes the audit entries.
+        project.version, project.updated_at = F("version") + 1, now
+    Project.objects.bulk_update([project for project, _before, _after in moved], ["progress", "version", "updated_at"])
+    return [(project, {"progress": (before, after)}) for project, before, after in moved]
 
 
-def _progress_of(project: Project) -> Decimal:
-    children = list(Project.objects.filter(parent=project).values_list("progress", "total_investment"))
-    if children:
-        return _weighted_by_investment(children)
-    if project.progress_method == ProgressMethod.MANUAL:
-        return project.manual_progress or Decimal(0)
-    if project.progress_method == ProgressMethod.MILESTONES:
-        return _milestone_progress(project)
-    return _quantity_progress(project)
+_READ = ("id", "code", "name", "parent_id", "progress", "progress_method", "manual_progress", "total_investment")
 
 
-def _weighted_by_investment(children: list[tuple[Decimal, Decimal | None]]) -> Decimal:
+def _chain_ids(wanted: set[int], projects: dict[int, Project]) -> set[int]:
+    """The wanted projects and their ancestors, following the parents among the rows read."""
+    chain: set[int] = set()
+    for project_id in wanted:
+        while project_id is not None and project_id in projects and project_id not in chain:
+            chain.add(project_id)
+            project_id = projects[project_id].parent_id
+    return chain
+
+
+def _depth(project: Project, projects: dict[int, Project]) -> int:
+    depth = 0
+    while project.parent_id in projects:
+        project, depth = projects[project.parent_id], depth + 1
+    return depth
+
+
+def _own_progress(projects: list[Project], work_items_read: Iterable[WorkItem]) -> dict[int, Decimal]:
+    """The progress of projects without children: from their work items, their milestones, or entered by hand."""
+    by_method: dict[str, list[int]] = {}
+    for project in projects:
+        by_method.setdefault(project.progress_method, []).append(project.pk)
+    progress = {project.pk: project.manual_progress or Decimal(0) for project in projects}
+    if ids := by_method.get(ProgressMethod.QUANTITIES):
+        progress.update(_quantity_progress(ids, work_items_read))
+    if ids := by_method.get(ProgressMethod.MILESTONES):
+        progress.update(_milestone_progress(ids))
+    return progress
+
+
+def _weighted_by_investment(children: list[Project]) -> Decimal:
     """Children's progress averaged by total investment; equal weights when no child has one."""
-    weights = [investment or Decimal(0) for _progress, investment in children]
+    weights = [child.total_investment or Decimal(0) for child in children]
     if not any(weights):
         weights = [Decimal(1)] * len(children)
-    return sum(progress * weight for (progress, _), weight in zip(children, weights, strict=True)) / sum(weights)
+    return sum(child.progress * weight for child, weight in zip(children, weights, strict=True)) / sum(weights)
 
 
-def _quantity_progress(project: Project) -> Decimal:
-    """Weight-averaged progress of the work items that have something planned."""
-    items = [item for item in WorkItem.objects.filter(project=project) if item.planned_quantity > 0]
-    total_weight = sum(item.weight for item in items)
-    if not total_weight:
-        return Decimal(0)
-    done = sum(min(item.completed_quantity / item.planned_quantity, Decimal(1)) * item.weight for item in items)
-    return done * 100 / total_weight
+def _quantity_progress(project_ids: list[int], work_items_read: Iterable[WorkItem]) -> dict[int, Decimal]:
+    """Weight-averaged `min(completed / planned, 1)` of the work items that have something planned; 0 without any."""
+    done = dict.fromkeys(project_ids, Decimal(0))
+    weight = dict.fromkeys(project_ids, Decimal(0))
+    read = [(i.project_id, i.planned_quantity, i.completed_quantity, i.weight) for i in work_items_read]
+    unread = set(project_ids) - {project_id for project_id, *_ in read}
+    items = [row for row in read if row[0] in done]
+    if unread:
+        items += WorkItem.objects.filter(project_id__in=unread).values_list(
+            "project_id", "planned_quantity", "completed_quantity", "weight"
+        )
+    for project_id, planned, completed, item_weight in items:
+        if planned <= 0:
+            continue
+        done[project_id] += min(completed / planned, Decimal(1)) * item_weight
+        weight[project_id] += item_weight
+    return {pk: done[pk] * 100 / weight[pk] if weight[pk] else Decimal(0) for pk in project_ids}
 
 
-def _milestone_progress(project: Project) -> Decimal:
-    """The share of milestone weight that is done."""
-    milestones = list(Milestone.objects.filter(project=project).values_list("weight", "actual_date"))
-    total_weight = sum(weight for weight, _date in milestones)
-    if not total_weight:
-        return Decimal(0)
-    return sum(weight for weight, actual_date in milestones if actual_date is not None) * 100 / total_weight
+def _milestone_progress(project_ids: list[int]) -> dict[int, Decimal]:
+    """The share of milestone weight that is done; 0 without milestones."""
+    done = dict.fromkeys(project_ids, Decimal(0))
+    weight = dict.fromkeys(project_ids, Decimal(0))
+    for project_id, milestone_weight, actual_date in Milestone.objects.filter(project_id__in=project_ids).values_list(
+        "project_id", "weight", "actual_date"
+    ):
+        weight[project_id] += milestone_weight
+        if actual_date is not None:
+            done[project_id] += milestone_weight
+    return {pk: done[pk] * 100 / weight[pk] if weight[pk] else Decimal(0) for pk in project_ids}

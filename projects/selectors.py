@@ -32,16 +32,13 @@ from milestones.models import Milestone
 from milestones.selectors import overdue_filter
 
 from .models import (
-    ClearanceItem,
     Demolition,
     Investment,
     LandAcquisition,
     Office,
-    Problem,
     ProgressReport,
     Project,
     ReportFigures,
-    WorkItem,
 )
 
 
@@ -49,30 +46,6 @@ def office_list() -> QuerySet[Office]:
     """Offices with `project_count`, counted in a subquery so that later joins cannot inflate it."""
     counts = Project.objects.filter(office=OuterRef("pk")).order_by().values("office").annotate(n=Count("pk"))
     return Office.objects.annotate(project_count=Coalesce(Subquery(counts.values("n")), 0))
-
-
-def work_item_list() -> QuerySet[WorkItem]:
-    return WorkItem.objects.all()
-
-
-def land_acquisition_list() -> QuerySet[LandAcquisition]:
-    return LandAcquisition.objects.all()
-
-
-def demolition_list() -> QuerySet[Demolition]:
-    return Demolition.objects.all()
-
-
-def clearance_item_list() -> QuerySet[ClearanceItem]:
-    return ClearanceItem.objects.all()
-
-
-def investment_list() -> QuerySet[Investment]:
-    return Investment.objects.all()
-
-
-def problem_list() -> QuerySet[Problem]:
-    return Problem.objects.all()
 
 
 SUBTREE_ROOT = "project__ancestor_links__ancestor"

@@ -7,8 +7,3 @@ class ReportingConfig(AppConfig):
 
     name = "reporting"
     verbose_name = _("Reporting")
-
-    def ready(self):
-        from .cache import connect_invalidation
-
-        connect_invalidation()

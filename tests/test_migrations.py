@@ -41,7 +41,9 @@ def test_progress_reports_keep_their_rows_and_audit_history_when_they_move_to_pr
         rooms_signed=0,
         rooms_demolished=0,
     )
-    content_type = old.get_model("contenttypes", "ContentType").objects.get(app_label="reporting", model="progressreport")
+    content_type = old.get_model("contenttypes", "ContentType").objects.get(
+        app_label="reporting", model="progressreport"
+    )
     entry = LogEntry.objects.create(
         content_type_id=content_type.pk, object_pk=str(report.pk), object_id=report.pk, object_repr="report", action=0
     )

@@ -14,6 +14,7 @@ from django.db import connection, connections, transaction
 
 from projects.models import Project, WorkItem
 from projects.progress import refresh_progress
+from projects.services.writes import row_update
 
 from .factories import (
     DemolitionFactory,
@@ -21,6 +22,7 @@ from .factories import (
     LandAcquisitionFactory,
     MilestoneFactory,
     ProjectFactory,
+    UserFactory,
     WorkItemFactory,
 )
 
@@ -537,13 +539,13 @@ def test_concurrent_updates_under_one_parent_leave_the_parent_right(attempt):
 
     barrier = threading.Barrier(2, timeout=10)
     errors = []
+    admin = UserFactory(role="admin", office=None, is_superuser=True)
 
     def update(row: WorkItem, completed: int) -> None:
         try:
             barrier.wait()
             with transaction.atomic():
-                row.completed_quantity = Decimal(completed)
-                row.save()
+                row_update(user=admin, row=row, values={"completed_quantity": Decimal(completed)})
                 # Hold the transaction open so that the other writer runs while this one has not committed.
                 time.sleep(0.2)
         except Exception as error:  # noqa: BLE001  (reported to the main thread)
@@ -563,5 +565,6 @@ def test_concurrent_updates_under_one_parent_leave_the_parent_right(attempt):
     assert (stored(east), stored(west)) == (Decimal(40), Decimal(80))
     # (40 × 300 + 80 × 100) / 400
     assert stored(parent) == Decimal(50)
-    refresh_progress(project_ids=[east.pk, west.pk])
+    with transaction.atomic():
+        refresh_progress(project_ids=[east.pk, west.pk])
     assert stored(parent) == Decimal(50)

@@ -16,7 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core.db_router import routing_scope
-from reporting.cache import GENERATION_KEY
+from core.generation import GENERATION_KEY
 
 from .factories import LandAcquisitionFactory, MilestoneFactory, OfficeFactory, ProjectFactory
 from .resources import resource_params

@@ -113,11 +113,16 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
-# One precision decision for money (万元), areas (mu) and work quantities: never a float.
+# One precision decision per kind of number, never a float: money (万元), areas (mu), work quantities, weights,
+# percentages entered by hand, stored progress (shown with one decimal), and sums over many rows (a subtree, a
+# province), wider than any one row's column so that they cannot overflow.
 MONEY_MAX_DIGITS, MONEY_DECIMAL_PLACES = 14, 2
 AREA_MAX_DIGITS, AREA_DECIMAL_PLACES = 12, 2
 QUANTITY_MAX_DIGITS, QUANTITY_DECIMAL_PLACES = 14, 2
 WEIGHT_MAX_DIGITS, WEIGHT_DECIMAL_PLACES = 7, 2
+PERCENT_MAX_DIGITS, PERCENT_DECIMAL_PLACES = 4, 1
+PROGRESS_MAX_DIGITS, PROGRESS_DECIMAL_PLACES = 7, 4
+SUM_MAX_DIGITS = 20
 
 # Briefings (reporting.briefing): folders searched before the built-in templates (briefing/<language>/…),
 # so that an office can reword the briefing without touching the code.

@@ -6,9 +6,10 @@ with the current ETag and change nothing; `If-Match: *` or none at all proceed. 
 cannot match any version, so it is a 412 as well (RFC 9110 §13.1.1), its detail saying so.
 
 The check runs twice: on the row the request read (before validation, so a stale client learns that
-first), and again inside the write's transaction with the row locked (`SELECT … FOR UPDATE`), so that
-two writers holding the same ETag cannot both pass: the second waits for the first to commit, then
-sees the new version.
+first), and again by the write service, inside its transaction with the row locked (`SELECT … FOR UPDATE`,
+`core.concurrency.lock_row`), so that two writers holding the same ETag cannot both pass: the second waits
+for the first to commit, then sees the new version. The view passes the service the versions If-Match
+names (`if_match_versions`), and answers the service's `StaleVersion` with 412 and the current ETag.
 
 The ETag is a version of what is stored, not a hash of the body: figures computed at read time
 (planned progress, sums over the subtree) can change while it stays the same. It serves If-Match,
@@ -17,10 +18,11 @@ not caching.
 
 import re
 
-from django.db import models, transaction
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 
+from core.concurrency import StaleVersion
 from core.models import VersionedModel
 
 WRITE_METHODS = frozenset({"PUT", "PATCH", "DELETE"})
@@ -70,11 +72,8 @@ def parse_if_match(value: str) -> set[str] | None:
 
 
 class ConditionalWriteMixin:
-    """ETag on detail reads and on the 200/201 of writes; If-Match checked before and inside each write.
-
-    Compose before the generic viewset; the base viewset's `perform_*` open the write transaction that
-    `perform_update` and `perform_destroy` here run in.
-    """
+    """ETag on detail reads and on the 200/201 of writes; If-Match checked before each write, and its versions
+    handed to the write service (`if_match_versions`), which checks them again under the row's lock."""
 
     def get_object(self):
         instance = super().get_object()
@@ -91,16 +90,6 @@ class ConditionalWriteMixin:
     def update(self, request, *args, **kwargs):
         return self._with_etag(super().update(request, *args, **kwargs))
 
-    def perform_update(self, serializer):
-        with transaction.atomic(savepoint=False):
-            self.lock_and_check_if_match(serializer.instance)
-            super().perform_update(serializer)
-
-    def perform_destroy(self, instance):
-        with transaction.atomic(savepoint=False):
-            self.lock_and_check_if_match(instance)
-            super().perform_destroy(instance)
-
     def get_serializer(self, *args, **kwargs):
         serializer = super().get_serializer(*args, **kwargs)
         if not kwargs.get("many"):
@@ -109,6 +98,8 @@ class ConditionalWriteMixin:
         return serializer
 
     def handle_exception(self, exc):
+        if isinstance(exc, StaleVersion):
+            exc = PreconditionFailed(etag=etag_of(exc.row))
         response = super().handle_exception(exc)
         if isinstance(exc, PreconditionFailed):
             response["ETag"] = exc.etag
@@ -129,16 +120,22 @@ class ConditionalWriteMixin:
         if tags is not None and current_etag not in tags:
             raise PreconditionFailed(etag=current_etag)
 
-    def lock_and_check_if_match(self, instance: models.Model) -> None:
-        """Locks the row for the rest of the write's transaction and checks If-Match against its stored version."""
-        if "If-Match" not in self.request.headers or not isinstance(instance, VersionedModel):
-            return
-        rows = type(instance)._base_manager.select_for_update().filter(pk=instance.pk)
-        version = rows.values_list("version", flat=True).first()
-        if version is None:
-            raise exceptions.NotFound()
-        instance.version = version
-        self.check_if_match(etag_of(instance))
+    def if_match_versions(self, instance: models.Model) -> set[int] | None:
+        """The versions of `instance` that the request's If-Match names (empty: none can match); None when it names
+        none at all (`*` or no header) or the model has no version."""
+        header = self.request.headers.get("If-Match")
+        if header is None or not isinstance(instance, VersionedModel):
+            return None
+        try:
+            tags = parse_if_match(header)
+        except ValueError:
+            return set()
+        if tags is None:
+            return None
+        prefix = f'"{instance._meta.model_name}-{instance.pk}-v'
+        return {
+            int(tag[len(prefix) : -1]) for tag in tags if tag.startswith(prefix) and tag[len(prefix) : -1].isdigit()
+        }
 
     def _with_etag(self, response):
         serializer = getattr(self, "_shown_serializer", None)

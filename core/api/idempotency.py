@@ -56,7 +56,8 @@ def idempotent(handler):
     def wrapper(view, request, *args, **kwargs):
         key = request.headers.get(HEADER)
         if key is None or not request.user.is_authenticated:
-            return handler(view, request, *args, **kwargs)
+            with transaction.atomic():  # the write's one transaction, as with a key
+                return handler(view, request, *args, **kwargs)
         _check_key(key)
         fingerprint = request_fingerprint(method=request.method, path=request.get_full_path(), data=request.data)
         claim = idempotency_key_claim(user=request.user, key=key, fingerprint=fingerprint)

@@ -8,7 +8,7 @@ Every 4xx answer carries `type`, `title`, `status` and `detail`; validation erro
 import logging
 from http import HTTPStatus
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.db.models import ProtectedError, RestrictedError
@@ -85,10 +85,11 @@ def flatten_errors(detail, path: str = ""):
 
 def _as_api_exception(exc):
     # DRF converts Django's Http404 and PermissionDenied itself, but only after we read `default_code`.
-    if isinstance(exc, Http404):
+    # A row that was there when the request read it and gone when its write locked it (deleted meanwhile).
+    if isinstance(exc, (Http404, ObjectDoesNotExist)):
         return exceptions.NotFound()
     if isinstance(exc, PermissionDenied):
-        return exceptions.PermissionDenied()
+        return exceptions.PermissionDenied(*exc.args)
     if isinstance(exc, DjangoValidationError):
         return exceptions.ValidationError(serializers.as_serializer_error(exc))
     if isinstance(exc, (ProtectedError, RestrictedError)):

@@ -1,6 +1,5 @@
-"""Base serializer for domain models: database rules answer 400 before they can answer 500."""
+"""Base serializer and read-only fields of the domain's API shapes."""
 
-from copy import copy
 from decimal import ROUND_HALF_UP
 
 from django.db import models
@@ -9,7 +8,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.validators import UniqueTogetherValidator
 
 from core.numbers import percent
 
@@ -17,24 +15,13 @@ INT32_MAX = 2**31 - 1
 
 
 class DomainModelSerializer(serializers.ModelSerializer):
-    """Runs the model's constraints on the would-be row while validating.
-
-    The database refuses impossible rows; checking the same constraints here turns what would
-    be an IntegrityError into a 400 that names the field (see `core.constraints`).
-    """
-
-    def validate(self, attrs):
-        attrs = super().validate(attrs)
-        candidate = copy(self.instance) if self.instance is not None else self.Meta.model()
-        concrete = {field.name for field in candidate._meta.concrete_fields}
-        for name, value in attrs.items():
-            if name in concrete:
-                setattr(candidate, name, value)
-        candidate.validate_constraints()
-        return attrs
+    """Checks the shape of a domain row: types, lengths, ranges. The rules (the model's constraints) are the write
+    service's to check on the row as it would be written (`core.constraints.check_constraints`), so they hold on
+    every write path and answer the same 400 naming the field."""
 
     def get_unique_together_validators(self):
-        return [FieldUniqueTogetherValidator.like(validator) for validator in super().get_unique_together_validators()]
+        # A unique constraint is a rule like the others: checked by the service, in its transaction.
+        return []
 
     def build_standard_field(self, field_name, model_field):
         field_class, field_kwargs = super().build_standard_field(field_name, model_field)
@@ -46,34 +33,6 @@ class DomainModelSerializer(serializers.ModelSerializer):
             if "min_value" in field_kwargs:
                 field_kwargs["min_value"] = max(field_kwargs["min_value"], -INT32_MAX - 1)
         return field_class, field_kwargs
-
-
-class FieldUniqueTogetherValidator(UniqueTogetherValidator):
-    """`UniqueTogetherValidator` whose error is keyed by the last of its fields.
-
-    DRF reports a clash as a whole-object error; the last field of a set is the one that varies
-    within its owner (`period` in (`project`, `period`)), so that is the field a client must fix.
-    """
-
-    @classmethod
-    def like(cls, validator: UniqueTogetherValidator) -> "FieldUniqueTogetherValidator":
-        return cls(
-            queryset=validator.queryset,
-            fields=validator.fields,
-            message=validator.message,
-            condition_fields=validator.condition_fields,
-            condition=validator.condition,
-            code=validator.code,
-            nulls_distinct=validator.nulls_distinct,
-        )
-
-    def __call__(self, attrs, serializer):
-        try:
-            super().__call__(attrs, serializer)
-        except serializers.ValidationError as error:
-            if isinstance(error.detail, dict):  # missing fields: already keyed by field
-                raise
-            raise serializers.ValidationError({self.fields[-1]: error.detail}) from error
 
 
 class ChoiceLabelField(serializers.CharField):

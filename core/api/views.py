@@ -1,6 +1,4 @@
-"""Base viewset of every domain resource."""
-
-from copy import copy
+"""Base viewset of every domain resource: the HTTP side of a write; the write itself is a service's."""
 
 from django.db import transaction
 from rest_framework import viewsets
@@ -11,15 +9,27 @@ from .idempotency import IdempotentCreateMixin
 
 
 class DomainViewSet(AuditActorMixin, IdempotentCreateMixin, ConditionalWriteMixin, viewsets.ModelViewSet):
-    """A model viewset whose writes are atomic with everything they trigger (stored figures, tree
-    links), and whose write responses are read back through `get_queryset`, so a POST, PUT or
+    """A model viewset whose writes call the resource's write services (`writes`: create, update, delete, each
+    with the acting user), and whose write responses are read back through `get_queryset`, so a POST, PUT or
     PATCH answers with the same computed figures as a GET.
 
-    Every request names its user as the actor of the audit entries it writes (`core.api.audit`); every
-    POST honours `Idempotency-Key` (`core.api.idempotency`); every detail answer carries an `ETag`, and
-    PUT, PATCH and DELETE check `If-Match` again under a row lock inside the transaction opened here
-    (`core.api.concurrency`). Write permissions (`accounts.permissions`, the default permission class) see the
-    row as stored and again as the write would leave it (`row_as_written`, `projects_of`), before any save."""
+    The services authorize, check the rules, save only the named columns and keep derived figures current, in one
+    transaction. Around them, every request names its user as the actor of the audit entries it writes
+    (`core.api.audit`); every POST honours `Idempotency-Key` (`core.api.idempotency`); every detail answer
+    carries an `ETag`, and PUT, PATCH and DELETE pass the versions their `If-Match` names to the service, which
+    checks them again under the row's lock (`core.api.concurrency`). The permission class refuses by role before a
+    body is read and on the stored row once found (`accounts.permissions`)."""
+
+    writes = None  # the resource's write services: a `projects.services.writes.Writes`
+
+    # One transaction per write request, which the services join (a POST's is opened by `core.api.idempotency`).
+    def update(self, request, *args, **kwargs):
+        with transaction.atomic():
+            return super().update(request, *args, **kwargs)
+
+    def destroy(self, request, *args, **kwargs):
+        with transaction.atomic():
+            return super().destroy(request, *args, **kwargs)
 
     def filter_queryset(self, queryset):
         # Filters, search and ordering shape lists; a row fetched by id needs none of them, and building the
@@ -29,35 +39,22 @@ class DomainViewSet(AuditActorMixin, IdempotentCreateMixin, ConditionalWriteMixi
         return super().filter_queryset(queryset)
 
     def perform_create(self, serializer):
-        self.check_object_permissions(self.request, self.row_as_written(serializer))
-        with transaction.atomic():
-            super().perform_create(serializer)
-        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
+        row = self.writes.create(user=self.request.user, values=serializer.validated_data)
+        serializer.instance = self.get_queryset().get(pk=row.pk)
 
     def perform_update(self, serializer):
-        self.check_object_permissions(self.request, self.row_as_written(serializer))
-        with transaction.atomic():
-            super().perform_update(serializer)
-        serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
+        row = self.writes.update(
+            user=self.request.user,
+            row=serializer.instance,
+            values=serializer.validated_data,
+            expected_versions=self.if_match_versions(serializer.instance),
+        )
+        serializer.instance = self.get_queryset().get(pk=row.pk)
 
     def perform_destroy(self, instance):
-        with transaction.atomic():
-            super().perform_destroy(instance)
-
-    def row_as_written(self, serializer):
-        """The row as this create or update would leave it, unsaved.
-
-        Object permissions see the stored row when `get_object` finds it, and this one before anything is saved:
-        a write that would move a row where the user may not write (another office's project) is refused too.
-        """
-        row = copy(serializer.instance) if serializer.instance is not None else serializer.Meta.model()
-        concrete = {field.name for field in row._meta.concrete_fields}
-        for name, value in serializer.validated_data.items():
-            if name in concrete:
-                setattr(row, name, value)
-        return row
+        self.writes.delete(user=self.request.user, row=instance, expected_versions=self.if_match_versions(instance))
 
     def projects_of(self, row) -> list:
-        """The project(s) `row` hangs under, which write permissions check (`accounts.permissions`); None for a
-        row under no project. Viewsets whose rows hang otherwise (projects themselves) override it."""
+        """The project(s) `row` hangs under, which write permissions check on the stored row
+        (`accounts.permissions`); None for a row under no project. Viewsets whose rows hang otherwise override it."""
         return [getattr(row, "project", None)]

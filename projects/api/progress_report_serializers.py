@@ -4,12 +4,10 @@ from django.conf import settings
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from accounts.permissions import require_edit_projects
 from core.api.filters import MAX_ID
 from core.api.serializers import ChoiceLabelField, PercentField, RatioField
 
-from ..models import ProgressReport, Project, ReportChange, ReportFigures
-from ..services.progress_reports import progress_report_create
+from ..models import ProgressReport, ReportChange, ReportFigures
 from . import examples
 
 QUANTITY = {"max_digits": settings.QUANTITY_MAX_DIGITS, "decimal_places": settings.QUANTITY_DECIMAL_PLACES}
@@ -55,8 +53,12 @@ class MilestoneChangeSerializer(RowRefSerializer):
 
 
 class InvestmentChangeSerializer(serializers.Serializer):
-    project = serializers.PrimaryKeyRelatedField(
-        queryset=Project.objects.all(), required=False, help_text="Default: the report's project."
+    project = serializers.IntegerField(
+        source="project_id",
+        min_value=1,
+        max_value=MAX_ID,
+        required=False,
+        help_text="Id of the project whose month it is: the report's project (the default) or one under it.",
     )
     period = serializers.DateField(help_text="First day of the month.")
     amount = serializers.DecimalField(**MONEY, min_value=0, help_text="The month's investment in 万元 (its total).")
@@ -114,6 +116,9 @@ class ProgressReportSerializer(serializers.ModelSerializer):
     clearance_items = ClearanceItemChangeSerializer(many=True, required=False, write_only=True)
     milestones = MilestoneChangeSerializer(many=True, required=False, write_only=True)
     investment = InvestmentChangeSerializer(required=False, write_only=True)
+    project = serializers.IntegerField(
+        source="project_id", min_value=1, max_value=MAX_ID, help_text="Id of the project the report is on."
+    )
     changes = ReportChangeSerializer(many=True, read_only=True)
     figures = serializers.SerializerMethodField(help_text="The project's figures right after the report.")
 
@@ -143,11 +148,3 @@ class ProgressReportSerializer(serializers.ModelSerializer):
     def get_figures(self, report) -> dict | None:
         own = next((figures for figures in report.figures.all() if figures.project_id == report.project_id), None)
         return None if own is None else ReportFiguresSerializer(own).data
-
-    def create(self, validated_data):
-        # The service checks the changes against the rows it locks (400s keyed by place), and asks
-        # the permission rule about every project whose rows the report changes (403).
-        user = self.context["request"].user
-        return progress_report_create(
-            author=user, authorize=lambda project_ids: require_edit_projects(user, project_ids), **validated_data
-        )

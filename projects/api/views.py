@@ -3,14 +3,16 @@
 from django.shortcuts import get_object_or_404
 from rest_framework import generics
 
-from accounts.permissions import OFFICE_WRITERS, PROBLEM_WRITERS
 from core.api.exports import ExportMixin
 from core.api.views import DomainViewSet
 from core.clock import today
+from milestones.models import Milestone
 from milestones.selectors import milestone_list
 
 from .. import filtersets, selectors
-from ..models import Project
+from ..models import ClearanceItem, Demolition, Investment, LandAcquisition, Problem, Project, WorkItem
+from ..services.progress_reports import progress_report_create
+from ..services.writes import OFFICE_WRITES, PROJECT_WRITES, row_writes
 from . import milestone_serializers, progress_report_serializers, serializers
 
 
@@ -20,7 +22,7 @@ class OfficeViewSet(DomainViewSet):
     filterset_class = filtersets.OfficeFilterSet
     search_fields = ["code", "name"]
     ordering_fields = ["code", "name", "updated_at"]
-    write_roles = OFFICE_WRITERS
+    writes = OFFICE_WRITES
 
 
 class ProjectViewSet(ExportMixin, DomainViewSet):
@@ -40,66 +42,73 @@ class ProjectViewSet(ExportMixin, DomainViewSet):
         "updated_at",
     ]
 
+    writes = PROJECT_WRITES
+
     def get_queryset(self):
         return selectors.every_project_with_figures(today=today())
 
     def projects_of(self, project):
-        # A project is written under its own office; hanging it under a parent (new, or moved) needs the parent's.
-        moved = project.parent_id is not None and project.parent_id != getattr(project, "_stored_parent_id", None)
-        return [project, project.parent] if moved else [project]
+        # The stored project is written under its own office; the service also asks about a new parent's.
+        return [project]
 
 
 class WorkItemViewSet(DomainViewSet):
-    queryset = selectors.work_item_list()
+    queryset = WorkItem.objects.all()
     serializer_class = serializers.WorkItemSerializer
+    writes = row_writes(WorkItem)
     filterset_class = filtersets.WorkItemFilterSet
     search_fields = ["name"]
     ordering_fields = ["name", "planned_quantity", "completed_quantity", "updated_at"]
 
 
 class LandAcquisitionViewSet(DomainViewSet):
-    queryset = selectors.land_acquisition_list()
+    queryset = LandAcquisition.objects.all()
     serializer_class = serializers.LandAcquisitionSerializer
+    writes = row_writes(LandAcquisition)
     filterset_class = filtersets.LandAcquisitionFilterSet
     search_fields = ["village"]
     ordering_fields = ["village", "planned_area_mu", "completed_area_mu", "updated_at"]
 
 
 class DemolitionViewSet(DomainViewSet):
-    queryset = selectors.demolition_list()
+    queryset = Demolition.objects.all()
     serializer_class = serializers.DemolitionSerializer
+    writes = row_writes(Demolition)
     filterset_class = filtersets.DemolitionFilterSet
     search_fields = ["village"]
     ordering_fields = ["village", "planned_rooms", "agreements_signed", "rooms_demolished", "updated_at"]
 
 
 class ClearanceItemViewSet(DomainViewSet):
-    queryset = selectors.clearance_item_list()
+    queryset = ClearanceItem.objects.all()
     serializer_class = serializers.ClearanceItemSerializer
+    writes = row_writes(ClearanceItem)
     filterset_class = filtersets.ClearanceItemFilterSet
     search_fields = ["unit"]
     ordering_fields = ["kind", "planned", "completed", "updated_at"]
 
 
 class InvestmentViewSet(DomainViewSet):
-    queryset = selectors.investment_list()
+    queryset = Investment.objects.all()
     serializer_class = serializers.InvestmentSerializer
+    writes = row_writes(Investment)
     filterset_class = filtersets.InvestmentFilterSet
     ordering_fields = ["period", "amount", "updated_at"]
 
 
 class ProblemViewSet(DomainViewSet):
-    queryset = selectors.problem_list()
+    queryset = Problem.objects.all()
     serializer_class = serializers.ProblemSerializer
+    writes = row_writes(Problem)
     filterset_class = filtersets.ProblemFilterSet
     search_fields = ["description"]
     ordering_fields = ["raised_on", "due_on", "status", "updated_at"]
-    write_roles = PROBLEM_WRITERS
 
 
 class MilestoneViewSet(ExportMixin, DomainViewSet):
     export_basename = "milestones"  # ?format=csv|xlsx → milestones-YYYY-MM-DD.csv
     serializer_class = milestone_serializers.MilestoneSerializer
+    writes = row_writes(Milestone)
     filterset_class = filtersets.MilestoneFilterSet
     search_fields = ["name", "project__name"]
     ordering_fields = ["planned_date", "actual_date", "name", "days_overdue", "updated_at"]
@@ -119,6 +128,10 @@ class ProgressReportViewSet(DomainViewSet):
 
     def get_queryset(self):
         return selectors.progress_report_list()
+
+    def perform_create(self, serializer):
+        # The answer shows the report as the service wrote it, changes and figures included: nothing to read back.
+        serializer.instance = progress_report_create(user=self.request.user, **serializer.validated_data)
 
 
 class ProjectHistoryView(generics.ListAPIView):

@@ -21,9 +21,12 @@ from django.contrib.auth import get_user_model
 from django.db import models, transaction
 
 from accounts.choices import Role
+from core.audit import log_writes
+from core.generation import data_changed
 from milestones.models import Milestone
 from projects.choices import ProblemStatus
 from projects.models import ClearanceItem, Demolition, Investment, LandAcquisition, Office, Problem, Project, WorkItem
+from projects.progress import refresh_progress
 
 from . import data
 
@@ -99,6 +102,9 @@ def demo_load(*, as_of: datetime.date) -> DemoLoadResult:
         loader.problem(spec)
     for spec in data.USERS:
         loader.user(spec, offices=offices)
+    # The rows were saved directly, not through the write services: keep the figures current as those do.
+    log_writes(updated=refresh_progress(project_ids=loader.project_ids))
+    data_changed()
     return loader.result
 
 
@@ -112,6 +118,7 @@ class _Loader:
     def __init__(self, *, as_of: datetime.date):
         self.as_of = as_of
         self.result = DemoLoadResult(as_of=as_of, shift=demo_shift(as_of=as_of))
+        self.project_ids: set[int] = set()
 
     def date(self, seed_date: str | None) -> datetime.date | None:
         return demo_date(seed_date=seed_date, as_of=self.as_of)
@@ -168,6 +175,7 @@ class _Loader:
                 "manual_progress": _decimal(spec.manual_progress),
             },
         )
+        self.project_ids.add(project.pk)
         self.rows(project, spec)
         for child in spec.children:
             self.project(child, parent=project, offices=offices)

@@ -36,7 +36,8 @@ class ProgressReport(TimeStampedModel):
         indexes = [models.Index(fields=["project", "reported_on"]), models.Index(fields=["office", "reported_on"])]
 
     def __str__(self):
-        return f"{self.project} {self.reported_on}"
+        # Without the project's name: naming a report (as its audit entry does) costs no query.
+        return f"#{self.pk} {self.reported_on}"
 
 
 class ReportChange(models.Model):

@@ -10,7 +10,6 @@ from core.fields import money_field, percent_field
 from core.models import TimeStampedModel, VersionedModel
 
 from ..choices import Category, ProgressMethod, Status
-from ..signals import project_saved
 
 
 class Office(TimeStampedModel, VersionedModel):
@@ -57,7 +56,7 @@ class Project(TimeStampedModel, VersionedModel):
         _("progress method"), max_length=20, choices=ProgressMethod.choices, default=ProgressMethod.QUANTITIES
     )
     manual_progress = percent_field(_("manual progress (%)"), null=True, blank=True)
-    # Kept current by `reporting.progress` in the transaction of every write that moves it.
+    # Kept current by `projects.progress` in the transaction of every write that moves it.
     progress = models.DecimalField(_("progress (%)"), max_digits=7, decimal_places=4, default=0, editable=False)
 
     class Meta:
@@ -112,8 +111,8 @@ class Project(TimeStampedModel, VersionedModel):
             ProjectLink.objects.check_move(self)
 
     def save(self, *args, **kwargs):
-        """Saves the row and keeps the tree's closure table in step, in one transaction."""
-        with transaction.atomic():
+        """Saves the row and keeps the tree's closure table in step, in the caller's transaction (or one of its own)."""
+        with transaction.atomic(savepoint=False):
             adding = self._state.adding
             previous_parent_id = getattr(self, "_stored_parent_id", self.parent_id)
             moved = not adding and self.parent_id != previous_parent_id
@@ -126,7 +125,6 @@ class Project(TimeStampedModel, VersionedModel):
             elif moved:
                 ProjectLink.objects.relink_subtree(self)
             self._stored_parent_id = self.parent_id
-            project_saved.send(sender=Project, project=self, previous_parent_id=previous_parent_id)
 
 
 class ProjectLinkManager(models.Manager):

@@ -1,29 +1,51 @@
 """Filing a progress report: every change it carries applies in one transaction, or none does.
 
-Rows are locked (`SELECT … FOR UPDATE`, kind by kind, in id order) before they are read, so the
-"before" values are the true ones and two reports on the same project at the same moment apply one
-after the other instead of overwriting each other. The stored progress of the projects whose rows
-changed, and of their ancestors, is refreshed once after all rows are saved (projects.progress); the
-figures after the report are then recorded for the report's project, every project whose rows it changed,
-and their ancestors, as points of their history.
+Read top to bottom, `progress_report_create`:
+1. reads the report's project and everything under it, with their offices (one query);
+2. locks the rows each section names (`SELECT … FOR UPDATE`, one query a section, in id order), so the
+   "before" values are the true ones and two reports on the same rows apply one after the other;
+3. authorizes the author on every project whose rows the report changes;
+4. checks each change against its row (it must exist, sit under the project, keep the row's rules) and
+   answers every fault at once, keyed by its place (`work_items[2].completed_quantity`);
+5. writes the report, the changed columns of each section's rows (one UPDATE a section), the changes with
+   their before and after values, and the audit entries;
+6. refreshes the stored progress of the projects whose work items or milestones changed, and of their ancestors;
+7. records the figures after the report for its project, every project it changed and their ancestors;
+8. marks cached reports stale once the transaction commits.
 """
 
 import datetime
-from collections.abc import Callable
-from copy import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
+from auditlog.context import disable_auditlog
 from django.core.exceptions import ValidationError
-from django.db import models, router, transaction
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.permissions import require_write
+from core.audit import log_writes
 from core.clock import today
+from core.constraints import check_constraints
+from core.generation import data_changed
 from milestones.models import Milestone
-from projects.models import ClearanceItem, Demolition, Investment, LandAcquisition, Project, ProjectLink, WorkItem
 
 from ..choices import ChangeTarget
-from ..models import ProgressReport, ReportChange, ReportFigures
-from ..progress import progress_refresh_deferred
+from ..models import (
+    ClearanceItem,
+    Demolition,
+    Investment,
+    LandAcquisition,
+    ProgressReport,
+    Project,
+    ProjectLink,
+    ReportChange,
+    ReportFigures,
+    WorkItem,
+)
+from ..progress import moves_progress, refresh_progress
 from ..selectors import every_project_with_figures
 
 
@@ -37,8 +59,9 @@ class Section:
     fields: tuple[str, ...]
 
 
+WORK_ITEMS = Section("work_items", ChangeTarget.WORK_ITEM, WorkItem, ("completed_quantity",))
 SECTIONS = (
-    Section("work_items", ChangeTarget.WORK_ITEM, WorkItem, ("completed_quantity",)),
+    WORK_ITEMS,
     Section("land_acquisitions", ChangeTarget.LAND_ACQUISITION, LandAcquisition, ("completed_area_mu",)),
     Section("demolitions", ChangeTarget.DEMOLITION, Demolition, ("agreements_signed", "rooms_demolished")),
     Section("clearance_items", ChangeTarget.CLEARANCE_ITEM, ClearanceItem, ("completed",)),
@@ -48,193 +71,189 @@ SECTIONS = (
 
 @dataclass
 class RowChange:
-    """The new values a report gives one row; only the fields whose value differs."""
+    """The values a report gives one row, only those that differ, and the values they replace."""
 
     target: ChangeTarget
     row: models.Model
-    values: dict
-    created: bool = False  # the row is new: saved already, and had no value before
+    before: dict[str, Any] = field(default_factory=dict)
+    after: dict[str, Any] = field(default_factory=dict)
+    created: bool = False  # a new row (a new month's investment): inserted already, nothing before
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def progress_report_create(
     *,
-    author,
-    project: Project,
+    user,
+    project_id: int,
     reported_on: datetime.date,
     summary: str = "",
     investment: dict | None = None,
-    authorize: Callable[[set[int]], None] | None = None,
     **sections: list[dict],
 ) -> ProgressReport:
     """Applies the report's changes and stores it with before/after values and the figures after.
 
-    `sections` are the nested change lists keyed as in `SECTIONS`; `investment` is
-    `{"period", "amount", "project"?}`, the month's amount. `authorize` is called with the ids of
-    every project whose rows the report changes and raises if the author may not change them.
-    Raises ValidationError keyed by the place of each fault (`work_items[2].completed_quantity`),
-    and writes nothing.
+    `sections` are the nested change lists keyed as in `SECTIONS`, each entry `{"id", <field>: <new value>}`;
+    `investment` is `{"period", "amount", "project_id"?}`, the month's total for the report's project or one under
+    it. Raises PermissionDenied if `user` may not change a project whose rows the report changes, and
+    ValidationError keyed by the place of each fault; either way nothing is written.
     """
-    subtree = set(ProjectLink.objects.filter(ancestor=project).values_list("descendant_id", flat=True))
+    offices = dict(
+        ProjectLink.objects.filter(ancestor_id=project_id).values_list("descendant_id", "descendant__office")
+    )
+    if not offices:
+        raise ValidationError({"project": [ValidationError(_("No such project."), "does_not_exist")]})
+
     errors: dict = {}
     if reported_on > today():
         errors["reported_on"] = [ValidationError(_("A report cannot be dated in the future."), "future")]
+    loaded = {section: _locked_rows(section, sections.get(section.key) or []) for section in SECTIONS}
+    # Everyone whose rows the report names, and the month's investment's project, as far as they are under it.
+    named = {row.project_id for section, rows in loaded.items() for row in _named_rows(section, rows, sections)}
+    if investment is not None:
+        named.add(investment.get("project_id") or project_id)
+    require_write(user, [Project(pk=pk, office_id=offices[pk]) for pk in {project_id, *named} if pk in offices])
 
     changes: list[RowChange] = []
-    for section in SECTIONS:
-        section_errors, section_changes = _load_section(section, sections.get(section.key) or [], subtree, reported_on)
-        for index, entry_errors in enumerate(section_errors):
-            errors.update({f"{section.key}[{index}].{field}": messages for field, messages in entry_errors.items()})
-        changes += section_changes
+    for section, rows in loaded.items():
+        seen: set[int] = set()
+        for index, entry in enumerate(sections.get(section.key) or []):
+            change, entry_errors = _check_entry(section, entry, rows, offices, reported_on, seen)
+            errors.update({f"{section.key}[{index}].{name}": messages for name, messages in entry_errors.items()})
+            if change is not None and change.after:
+                changes.append(change)
     if investment is not None:
-        investment_change, investment_errors = _load_investment(investment, project, subtree)
-        errors.update({f"investment.{field}": messages for field, messages in investment_errors.items()})
-        if investment_change is not None and investment_change.values:
-            changes.append(investment_change)
-
+        change, investment_errors = _investment_change(investment, project_id, offices)
+        errors.update({f"investment.{name}": messages for name, messages in investment_errors.items()})
+        if change is not None and change.after:
+            changes.append(change)
     if not errors and not changes and not summary.strip():
         errors["summary"] = [ValidationError(_("A report needs a summary or at least one change."), "empty")]
     if errors:
         raise ValidationError(errors)
-    touched = {project.pk} | {change.row.project_id for change in changes}
-    if authorize is not None:
-        authorize(touched)
 
-    report = ProgressReport.objects.create(
-        project=project, office_id=project.office_id, author=author, reported_on=reported_on, summary=summary
-    )
-    with progress_refresh_deferred():
-        records = [record for change in changes for record in _apply(report, change)]
-    ReportChange.objects.bulk_create(records)
-    _record_figures(report, touched)
-    return report
-
-
-def _load_section(section: Section, entries: list[dict], subtree: set[int], reported_on: datetime.date):
-    """Locks and checks the rows a section names: (errors, one dict per entry; the changes)."""
-    rows = section.model.objects.select_for_update().filter(pk__in=[e["id"] for e in entries]).order_by("pk")
-    rows = {row.pk: row for row in rows}
-    errors: list[dict] = []
-    changes: list[RowChange] = []
-    seen: set[int] = set()
-    for entry in entries:
-        row = rows.get(entry["id"])
-        values = {name: entry[name] for name in section.fields if name in entry}
-        entry_errors = _entry_errors(entry["id"], row, values, subtree, seen, reported_on)
-        errors.append(entry_errors)
-        if not entry_errors and (changed := _changed(row, values)):
-            changes.append(RowChange(section.target, row, changed))
-    return errors, changes
-
-
-def _entry_errors(row_id: int, row, values: dict, subtree: set[int], seen: set[int], reported_on) -> dict:
-    if row_id in seen:
-        return {"id": [ValidationError(_("This row appears twice in the report."), "duplicate")]}
-    seen.add(row_id)
-    if row is None:
-        return {"id": [ValidationError(_("No such row."), "does_not_exist")]}
-    if row.project_id not in subtree:
-        message = _("This row belongs to a project outside the report's project.")
-        return {"id": [ValidationError(message, "other_project")]}
-    if values.get("actual_date") and values["actual_date"] > reported_on:
-        return {"actual_date": [ValidationError(_("Must not be after the report's date."), "after_report")]}
-    return _constraint_errors(row, _changed(row, values))
-
-
-def _changed(row, values: dict) -> dict:
-    return {name: value for name, value in values.items() if getattr(row, name) != value}
-
-
-def _constraint_errors(row, changed: dict) -> dict:
-    """Checks the row with its new values against the constraints that read a changed field: the others held
-    before (the database enforces them) and still do. Each check is a query; all in one first, the usual case."""
-    candidate = copy(row)
-    for name, value in changed.items():
-        setattr(candidate, name, value)
-    model = type(row)
-    using = router.db_for_write(model, instance=candidate)
-    constraints = [constraint for constraint in model._meta.constraints if _reads_any(constraint, changed.keys())]
-    if not constraints or _all_hold(constraints, model, candidate, using):
-        return {}
-    errors: dict = {}  # keyed as by `validate_constraints()`, each error with its code
-    for constraint in constraints:
-        try:
-            constraint.validate(model, candidate, using=using)
-        except ValidationError as error:
-            errors = error.update_error_dict(errors)
-    return errors
-
-
-def _reads_any(constraint: models.BaseConstraint, names) -> bool:
-    # Only CHECKs are looked into (the rows a report changes have no other kind); any other is always checked.
-    if not isinstance(constraint, models.CheckConstraint):
-        return True
-    return not models.Q(constraint.condition).referenced_base_fields.isdisjoint(names)
-
-
-def _all_hold(constraints: list[models.BaseConstraint], model, candidate, using: str) -> bool:
-    """Whether the constraints all hold, in one query for CHECKs; False also when some are of another kind."""
-    if not all(isinstance(constraint, models.CheckConstraint) for constraint in constraints):
-        return False
-    together = models.CheckConstraint(condition=models.Q(*(c.condition for c in constraints)), name="together")
-    try:
-        together.validate(model, candidate, using=using)
-    except ValidationError:
-        return False
-    return True
-
-
-def _load_investment(investment: dict, project: Project, subtree: set[int]) -> tuple[RowChange | None, dict]:
-    """The month's investment row of the target project (new if the month has none), locked."""
-    target = investment.get("project") or project
-    if target.pk not in subtree:
-        message = _("This project is outside the report's project.")
-        return None, {"project": [ValidationError(message, "other_project")]}
-    period, amount = investment["period"], investment["amount"]
-    # Inserting a new month's row at once makes a concurrent report on the same month wait for this one
-    # and then find the row, instead of colliding on the unique (project, period).
-    row, created = Investment.objects.get_or_create(project=target, period=period, defaults={"amount": amount})
-    if created:
-        return RowChange(ChangeTarget.INVESTMENT, row, {"amount": amount}, created=True), {}
-    row = Investment.objects.select_for_update().get(pk=row.pk)
-    values = {"amount": amount} if row.amount != amount else {}
-    return RowChange(ChangeTarget.INVESTMENT, row, values), {}
-
-
-def _apply(report: ProgressReport, change: RowChange) -> list[ReportChange]:
-    """Saves the row with its new values; returns the records of what changed."""
-    row = change.row
-    before = {name: None if change.created else getattr(row, name) for name in change.values}
-    if not change.created:
-        for name, value in change.values.items():
-            setattr(row, name, value)
-        # Only the changed columns (VersionedModel adds `version`); leaving `project` out spares the signal
-        # that would read where the row was before (reporting.signals).
-        row.save(update_fields=[*change.values, "updated_at"])
-    return [
+    with disable_auditlog():  # its entry goes with the others, in one INSERT below
+        report = ProgressReport.objects.create(
+            project_id=project_id, office_id=offices[project_id], author=user, reported_on=reported_on, summary=summary
+        )
+    _save_rows(changes)
+    report_changes = ReportChange.objects.bulk_create(
         ReportChange(
             report=report,
             target=change.target,
-            object_id=row.pk,
-            project_id=row.project_id,
+            object_id=change.row.pk,
+            project_id=change.row.project_id,
             field=name,
-            before=_as_text(before[name]),
+            before=_as_text(change.before.get(name)),
             after=_as_text(value),
         )
-        for name, value in change.values.items()
-    ]
+        for change in changes
+        for name, value in change.after.items()
+    )
+    moved = {change.row.project_id for change in changes if moves_progress(type(change.row), change.after)}
+    log_writes(
+        created=[report, *(change.row for change in changes if change.created)],
+        updated=[(change.row, _pairs(change)) for change in changes if not change.created]
+        + refresh_progress(project_ids=moved, work_items_read=loaded[WORK_ITEMS].values()),
+    )
+    figures = _record_figures(report, {project_id} | {change.row.project_id for change in changes})
+    data_changed()
+    # What the answer shows, as it was written: no need to read it back.
+    report._prefetched_objects_cache = {"changes": report_changes, "figures": figures}
+    return report
+
+
+def _locked_rows(section: Section, entries: list[dict]) -> dict[int, models.Model]:
+    """The rows a section names, locked in id order (the same order in every transaction: no deadlock).
+
+    Work items come with every other item of their projects, which the progress refresh then needs not read again.
+    """
+    if not entries:
+        return {}
+    named = section.model.objects.filter(pk__in={entry["id"] for entry in entries})
+    if section.model is WorkItem:
+        named = WorkItem.objects.filter(project_id__in=named.values("project_id"))
+    return {row.pk: row for row in named.select_for_update().order_by("pk")}
+
+
+def _named_rows(section: Section, rows: dict[int, models.Model], sections: dict) -> list[models.Model]:
+    """The rows a section's entries name (of those found: work items come with their projects' others)."""
+    return [rows[entry["id"]] for entry in sections.get(section.key) or [] if entry["id"] in rows]
+
+
+def _check_entry(section: Section, entry: dict, rows: dict, offices: dict, reported_on, seen: set[int]):
+    """The change one entry makes to its row, and its faults keyed by field."""
+    if entry["id"] in seen:
+        return None, {"id": [ValidationError(_("This row appears twice in the report."), "duplicate")]}
+    seen.add(entry["id"])
+    row = rows.get(entry["id"])
+    if row is None:
+        return None, {"id": [ValidationError(_("No such row."), "does_not_exist")]}
+    if row.project_id not in offices:
+        message = _("This row belongs to a project outside the report's project.")
+        return None, {"id": [ValidationError(message, "other_project")]}
+    if (entry.get("actual_date") or datetime.date.min) > reported_on:
+        return None, {"actual_date": [ValidationError(_("Must not be after the report's date."), "after_report")]}
+    after = {name: entry[name] for name in section.fields if name in entry and getattr(row, name) != entry[name]}
+    change = RowChange(section.target, row, before={name: getattr(row, name) for name in after}, after=after)
+    for name, value in after.items():
+        setattr(row, name, value)
+    try:
+        check_constraints(row, after)
+    except ValidationError as error:
+        return None, error.error_dict
+    return change, {}
+
+
+def _investment_change(investment: dict, project_id: int, offices: dict) -> tuple[RowChange | None, dict]:
+    """The month's investment row of the target project (inserted if the month has none), locked."""
+    target = investment.get("project_id") or project_id
+    if target not in offices:
+        if not Project.objects.filter(pk=target).exists():
+            return None, {"project": [ValidationError(_("No such project."), "does_not_exist")]}
+        return None, {"project": [ValidationError(_("This project is outside the report's project."), "other_project")]}
+    period, amount = investment["period"], investment["amount"]
+    # Inserting a new month's row at once makes a concurrent report on the same month wait for this one and then
+    # find the row, instead of colliding on the unique (project, period).
+    with disable_auditlog():  # a new row's entry goes with the report's others, in one INSERT
+        row, created = Investment.objects.select_for_update().get_or_create(
+            project_id=target, period=period, defaults={"amount": amount}
+        )
+    if created:
+        return RowChange(ChangeTarget.INVESTMENT, row, after={"amount": amount}, created=True), {}
+    after = {"amount": amount} if row.amount != amount else {}
+    change = RowChange(ChangeTarget.INVESTMENT, row, before={"amount": row.amount}, after=after)
+    row.amount = amount
+    return change, {}
+
+
+def _save_rows(changes: list[RowChange]) -> None:
+    """One UPDATE per kind of row and set of changed columns (usually one a section), writing those columns only
+    and raising each row's version."""
+    now = timezone.now()
+    groups: dict[tuple[type[models.Model], tuple[str, ...]], list[models.Model]] = {}
+    for change in changes:
+        if not change.created:
+            change.row.version, change.row.updated_at = F("version") + 1, now
+            groups.setdefault((type(change.row), tuple(sorted(change.after))), []).append(change.row)
+    for (model, columns), rows in groups.items():
+        model.objects.bulk_update(rows, [*columns, "version", "updated_at"])
+
+
+def _pairs(change: RowChange) -> dict[str, tuple]:
+    return {name: (change.before.get(name), value) for name, value in change.after.items()}
 
 
 def _as_text(value) -> str | None:
+    # Decimals and dates as their text, so that no precision is lost.
     return None if value is None else str(value)
 
 
-def _record_figures(report: ProgressReport, project_ids: set[int]) -> None:
+def _record_figures(report: ProgressReport, project_ids: set[int]) -> list[ReportFigures]:
     """The figures after the report of every project it moved (these and their ancestors): a point of each
     one's history, so that a 标段 whose rows a report on its works changed shows that report too."""
     chain = ProjectLink.objects.filter(descendant_id__in=project_ids).values("ancestor")
     figures = every_project_with_figures(today=report.reported_on).filter(pk__in=chain)
-    ReportFigures.objects.bulk_create(
+    return ReportFigures.objects.bulk_create(
         ReportFigures(
             report=report,
             project=row,
