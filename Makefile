@@ -51,6 +51,7 @@ client-check: install
 
 # Province scale against the floor (docs/PERFORMANCE.md): PostgreSQL, Redis and wrk (apt-get install wrk).
 # bench-data empties and refills BENCH_DATABASE_URL (created first if missing); bench loads it.
+# BENCH_ARGS passes options to bench/run.py: make bench BENCH_ARGS="--only progress-report".
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/shuitou_bench
 bench-data: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/create_database.py
@@ -58,4 +59,4 @@ bench-data: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/generate.py --yes
 
 bench: install
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/run.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/run.py $(BENCH_ARGS)

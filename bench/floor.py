@@ -6,10 +6,11 @@ our API (run.py checks that before it measures), so the gap between the two is w
 cost: Django, DRF, filters, permissions, ETags, audit, idempotency. Served like our app:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/shuitou_bench \\
-        .venv/bin/python -m gunicorn --workers 4 --bind 127.0.0.1:8002 bench.floor:app
+        .venv/bin/python -m gunicorn -c config/gunicorn.py --workers 4 --bind 127.0.0.1:8002 bench.floor:app
 
 It reads Django's settings once at start, for the choice labels and the time zone; requests never touch
-Django. It answers only what the benchmark asks: anything else is a 404.
+Django. It answers only what the benchmark asks: anything else is a 404. run.py serves it with our gunicorn
+settings (`-c config/gunicorn.py`: gthread workers, keep-alive), so both sides pay the same for HTTP.
 """
 
 import datetime
@@ -34,6 +35,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.utils import translation  # noqa: E402
 
+from bench.tables import db_table  # noqa: E402
 from milestones.choices import MilestoneState  # noqa: E402
 from projects.choices import Category, ProgressMethod, Status  # noqa: E402
 from reporting.summary import add_graves, empty_figures, total_figures  # noqa: E402  (the answer's shape)
@@ -48,6 +50,7 @@ TOKEN_TTL = datetime.timedelta(hours=settings.TOKEN_TTL_HOURS)
 ZONE = ZoneInfo(settings.TIME_ZONE)
 ONE_DECIMAL = Decimal("0.1")
 JSON = [("Content-Type", "application/json")]
+REPORTS, REPORT_CHANGES = db_table("ProgressReport"), db_table("ReportChange")
 
 _connection: psycopg.Connection | None = None
 
@@ -387,7 +390,7 @@ def progress_report(request, cursor, user):
     body = orjson.loads(request.body)
     with db().transaction():
         report_id = cursor.execute(
-            """INSERT INTO reporting_progressreport
+            f"""INSERT INTO {REPORTS}
                (created_at, updated_at, reported_on, summary, author_id, office_id, project_id)
                VALUES (now(), now(), %s, %s, %s, %s, %s) RETURNING id""",
             [body["reported_on"], body.get("summary", ""), user["id"], user["office_id"], body["project"]],
@@ -398,7 +401,7 @@ def progress_report(request, cursor, user):
                 [entry["completed_quantity"], entry["id"]],
             ).fetchone()["project_id"]
             cursor.execute(
-                """INSERT INTO reporting_reportchange (report_id, target, object_id, field, after, project_id)
+                f"""INSERT INTO {REPORT_CHANGES} (report_id, target, object_id, field, after, project_id)
                    VALUES (%s, 'work_item', %s, 'completed_quantity', %s, %s)""",
                 [report_id, entry["id"], str(entry["completed_quantity"]), project],
             )

@@ -31,17 +31,20 @@ from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from bench.shape import BenchShape  # noqa: E402
+from bench.tables import db_table  # noqa: E402
 
 EPOCH = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
 TODAY = datetime.date(2026, 6, 1)
 CATEGORIES = ["water", "transport", "town", "education", "health", "industry", "services", "rural", "environment"]
 STATUSES = ["planned", "in_progress", "in_progress", "in_progress", "suspended", "completed"]
+# The progress reports' tables, wherever their app is (they moved from reporting to projects).
+REPORTS, REPORT_CHANGES, REPORT_FIGURES = map(db_table, ["ProgressReport", "ReportChange", "ReportFigures"])
 TABLES = [
     "auditlog_logentry",
     "core_idempotencykey",
-    "reporting_reportfigures",
-    "reporting_reportchange",
-    "reporting_progressreport",
+    REPORT_FIGURES,
+    REPORT_CHANGES,
+    REPORTS,
     "milestones_milestone",
     "projects_investment",
     "projects_clearanceitem",
@@ -70,6 +73,9 @@ def main() -> None:
     generator = Generator(BenchShape.at_scale(args.scale), random.Random(args.seed))
     started = time.monotonic()
     with connection.cursor() as cursor:
+        # The app's statement_timeout (DB_STATEMENT_TIMEOUT_MS, 30 s by default) guards request queries; a COPY
+        # of a million rows or the VACUUM ANALYZE at the end may take longer, so this session runs without it.
+        cursor.execute("SET statement_timeout = 0")
         cursor.execute(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
         generator.run(cursor)
     print(f"done in {time.monotonic() - started:.0f} s", flush=True)
@@ -274,7 +280,7 @@ class Generator:
         cursor.execute("SELECT setval('milestones_milestone_id_seq', %s)", [self.shape.milestones])
 
     def progress(self, cursor) -> None:
-        """The stored progress the app keeps on write (reporting.progress), computed level by level."""
+        """The stored progress the app keeps on write (projects.progress), computed level by level."""
         cursor.execute(
             """
             UPDATE projects_project p SET progress = q.value FROM (
@@ -341,19 +347,19 @@ class Generator:
 
         self.copy(
             cursor,
-            "reporting_progressreport",
+            REPORTS,
             ["id", "created_at", "updated_at", "reported_on", "summary", "author_id", "office_id", "project_id"],
             reports(),
         )
         self.copy(
             cursor,
-            "reporting_reportchange",
+            REPORT_CHANGES,
             ["report_id", "target", "object_id", "field", "before", "after", "project_id"],
             changes(),
         )
         self.copy(
             cursor,
-            "reporting_reportfigures",
+            REPORT_FIGURES,
             [
                 "report_id",
                 "progress",
@@ -367,7 +373,8 @@ class Generator:
             ],  # fmt: skip
             figures(),
         )
-        cursor.execute("SELECT setval('reporting_progressreport_id_seq', %s)", [total])
+        # The sequence keeps its first name when a migration renames the table: ask PostgreSQL for it.
+        cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", [REPORTS, total])
 
 
 if __name__ == "__main__":

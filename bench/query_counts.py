@@ -4,11 +4,13 @@
 
 Prints `{name: count}` as JSON. Requests go through Django's test client with a real token, so
 authentication counts too; the report cache is off (no REDIS_URL), so the reports count their queries.
+Each POST carries a fresh Idempotency-Key, as the load of run.py does, so its queries count too.
 """
 
 import json
 import os
 import sys
+import uuid
 from decimal import Decimal
 from pathlib import Path
 
@@ -33,13 +35,18 @@ def main() -> None:
     requests = [(name, "get", path, None) for name, path in spec["get"].items()]
     requests += [(name, "post", path, body) for name, (path, body) in spec["post"].items()]
     for name, method, path, body in requests:
-        getattr(client, method)(path, body, format="json")  # warm-up: first-use queries (content types, …)
+        # warm-up: first-use queries (content types, …)
+        getattr(client, method)(path, body, format="json", **fresh_key(method))
         with CaptureQueriesContext(connection) as queries:
-            response = getattr(client, method)(path, changed(body), format="json")
+            response = getattr(client, method)(path, changed(body), format="json", **fresh_key(method))
         if response.status_code >= 400:
             sys.exit(f"{name}: {response.status_code} {response.content[:300]!r}")
         counts[name] = len(queries)
     print(json.dumps(counts))
+
+
+def fresh_key(method: str) -> dict:
+    return {"HTTP_IDEMPOTENCY_KEY": f"bench-count-{uuid.uuid4()}"} if method == "post" else {}
 
 
 def changed(body: dict | None) -> dict | None:
