@@ -33,11 +33,6 @@ def replicas() -> list[str]:
     return list(getattr(settings, "DATABASE_REPLICAS", []))
 
 
-def pin_to_primary() -> None:
-    """Sends the rest of this request's (or thread's) reads to the primary, e.g. before a read that must be current."""
-    _pinned.set(True)
-
-
 def pinned_to_primary() -> bool:
     return _pinned.get() or _wrote.get()
 

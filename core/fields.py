@@ -1,4 +1,4 @@
-"""Decimal fields with the one precision decision held in settings (money, area, quantity, weight)."""
+"""Decimal fields with the one precision decision held in settings (money, area, quantity, weight, percentages)."""
 
 from decimal import Decimal
 
@@ -39,5 +39,14 @@ def weight_field(verbose_name, **kwargs) -> models.DecimalField:
 
 
 def percent_field(verbose_name, **kwargs) -> models.DecimalField:
-    """A percentage from 0 to 100 with one decimal."""
-    return models.DecimalField(verbose_name, max_digits=4, decimal_places=1, **kwargs)
+    """A percentage from 0 to 100 entered by hand, with one decimal."""
+    return models.DecimalField(
+        verbose_name, max_digits=settings.PERCENT_MAX_DIGITS, decimal_places=settings.PERCENT_DECIMAL_PLACES, **kwargs
+    )
+
+
+def progress_field(verbose_name, **kwargs) -> models.DecimalField:
+    """Stored progress in %: more decimals than the API shows (one), so that averages of averages stay exact."""
+    return models.DecimalField(
+        verbose_name, max_digits=settings.PROGRESS_MAX_DIGITS, decimal_places=settings.PROGRESS_DECIMAL_PLACES, **kwargs
+    )

@@ -16,11 +16,6 @@ _request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 EXTRA_FIELDS = ("method", "path", "status", "duration_ms", "user_id", "username")
 
 
-def current_request_id() -> str | None:
-    """The id of the request being served in this thread, or None outside a request."""
-    return _request_id.get()
-
-
 def set_request_id(request_id: str | None):
     """Sets the current request id; returns the token to pass to `reset_request_id`."""
     return _request_id.set(request_id)

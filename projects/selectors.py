@@ -11,7 +11,6 @@ import functools
 from django.db.models import (
     Case,
     Count,
-    DecimalField,
     ExpressionWrapper,
     F,
     FloatField,
@@ -31,10 +30,8 @@ from core.expressions import DaysBetween
 from milestones.models import Milestone
 from milestones.selectors import overdue_filter
 
+from .figures import SUBTREE_SUMS
 from .models import (
-    Demolition,
-    Investment,
-    LandAcquisition,
     Office,
     ProgressReport,
     Project,
@@ -85,19 +82,14 @@ def planned_progress(today: datetime.date) -> ExpressionWrapper:
 
 
 def projects_with_figures(queryset: QuerySet[Project], *, today: datetime.date) -> QuerySet[Project]:
-    """Projects with every computed figure of the API, each over the project and its descendants."""
-    money = DecimalField(max_digits=16, decimal_places=2)
-    area = DecimalField(max_digits=14, decimal_places=2)
+    """Projects with every computed figure of the API, each over the project and its descendants: the sums of
+    `projects.figures`, the direct children, the overdue milestones, the planned progress and the variance."""
     children = _grouped(Project.objects.filter(parent=OuterRef("pk")), "parent", n=Count("*"))
     overdue = _subtree_rows(Milestone).filter(overdue_filter(today))
+    sums = {figure.name: _subtree_sum(figure.model, figure.column, figure.kind.sum_field()) for figure in SUBTREE_SUMS}
     return queryset.annotate(
         children_count=Coalesce(children, Value(0), output_field=IntegerField()),
-        investment_completed=_subtree_sum(Investment, "amount", money),
-        land_planned_mu=_subtree_sum(LandAcquisition, "planned_area_mu", area),
-        land_completed_mu=_subtree_sum(LandAcquisition, "completed_area_mu", area),
-        rooms_planned=_subtree_sum(Demolition, "planned_rooms", IntegerField()),
-        rooms_signed=_subtree_sum(Demolition, "agreements_signed", IntegerField()),
-        rooms_demolished=_subtree_sum(Demolition, "rooms_demolished", IntegerField()),
+        **sums,
         overdue_milestones=_subtree_count(overdue),
         planned_progress=planned_progress(today),
     ).annotate(

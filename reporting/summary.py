@@ -11,14 +11,21 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.utils.translation import gettext_lazy as _
 
 from core.numbers import percent
 from milestones.models import Milestone
 from milestones.selectors import overdue_filter
 from projects.choices import Category, ClearanceKind, Status
-from projects.models import ClearanceItem, Demolition, Investment, LandAcquisition, Office, Project, ProjectLink
+from projects.figures import RATIOS, SUBTREE_SUMS, Ratio, sums_by_model
+from projects.models import ClearanceItem, Office, Project, ProjectLink
 
 OFFICE = "project__office"
+# A selection's money is measured against the budgets it holds (`investment_planned`), not one project's.
+SUMMARY_RATIOS = (
+    Ratio("investment_progress", "investment_completed", "investment_planned", _("investment progress (%)")),
+    *RATIOS,
+)
 
 
 def portfolio_summary(*, projects: QuerySet[Project], today: datetime.date) -> dict:
@@ -49,20 +56,8 @@ def portfolio_summary(*, projects: QuerySet[Project], today: datetime.date) -> d
     counted = budgeted.exclude(Exists(covering))
     for office_id, planned in counted.order_by().values_list("office").annotate(s=Sum("total_investment")):
         by_office[office_id]["investment_planned"] += planned or 0
-    _add_sums(by_office, Investment.objects.filter(in_scope), investment_completed=Sum("amount"))
-    _add_sums(
-        by_office,
-        LandAcquisition.objects.filter(in_scope),
-        land_planned_mu=Sum("planned_area_mu"),
-        land_completed_mu=Sum("completed_area_mu"),
-    )
-    _add_sums(
-        by_office,
-        Demolition.objects.filter(in_scope),
-        rooms_planned=Sum("planned_rooms"),
-        rooms_signed=Sum("agreements_signed"),
-        rooms_demolished=Sum("rooms_demolished"),
-    )
+    for model, columns in sums_by_model().items():
+        _add_sums(by_office, model.objects.filter(in_scope), **{name: Sum(column) for name, column in columns.items()})
     graves = ClearanceItem.objects.filter(in_scope, kind=ClearanceKind.GRAVES).order_by()
     for office_id, unit, planned, completed in graves.values_list(OFFICE, "unit").annotate(
         p=Sum("planned"), c=Sum("completed")
@@ -87,12 +82,7 @@ def empty_figures() -> dict:
         "projects_by_status": dict.fromkeys(Status.values, 0),
         "projects_by_category": dict.fromkeys(Category.values, 0),
         "investment_planned": Decimal(0),
-        "investment_completed": Decimal(0),
-        "land_planned_mu": Decimal(0),
-        "land_completed_mu": Decimal(0),
-        "rooms_planned": 0,
-        "rooms_signed": 0,
-        "rooms_demolished": 0,
+        **{figure.name: 0 if figure.counted else Decimal(0) for figure in SUBTREE_SUMS},
         "graves": {},
         "overdue_milestones": 0,
     }
@@ -132,8 +122,5 @@ def _with_ratios(figures: dict) -> dict:
     return {
         **figures,
         "graves": sorted(figures["graves"].values(), key=lambda entry: entry["unit"]),
-        "investment_progress": percent(figures["investment_completed"], figures["investment_planned"]),
-        "land_progress": percent(figures["land_completed_mu"], figures["land_planned_mu"]),
-        "agreement_progress": percent(figures["rooms_signed"], figures["rooms_planned"]),
-        "demolition_progress": percent(figures["rooms_demolished"], figures["rooms_planned"]),
+        **{ratio.name: percent(figures[ratio.part], figures[ratio.whole]) for ratio in SUMMARY_RATIOS},
     }

@@ -4,13 +4,14 @@ import re
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.db.models import F
 from django.test import Client
 
 from core.api.serializers import DomainModelSerializer
 from projects.models import Project
 
+from .concurrently import together
 from .conftest import client_for
 from .factories import ProjectFactory, UserFactory, WorkItemFactory
 from .resources import RESOURCES, assert_problem, by_path, domain_snapshot, resource_params
@@ -210,30 +211,6 @@ def test_a_save_with_update_fields_raises_the_version():
 
 
 # --- two writers at the same moment (PostgreSQL) --------------------------------------------------
-
-
-def together(calls) -> list:
-    """Runs each call in its own thread and connection, all released at once; returns their results."""
-    barrier = threading.Barrier(len(calls), timeout=10)
-    results: list = [None] * len(calls)
-    errors: list = []
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = calls[index]()
-        except Exception as error:  # noqa: BLE001  (reported to the main thread)
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(index,)) for index in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not errors, errors
-    return results
 
 
 def slow_validation(monkeypatch) -> None:

@@ -6,18 +6,19 @@ frozen at 10:00 on 2018-06-11 in Shanghai; the PostgreSQL-only tests post two re
 """
 
 import datetime
-import threading
 import time
 from decimal import Decimal
+from unittest import mock
 
 import pytest
 from django.apps import apps
-from django.db import connection, connections
-from django.db.models.signals import pre_save
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from projects.models import Investment, ProgressReport, Project, WorkItem
+from projects.models import Investment, ProgressReport, Project
+from projects.services import progress_reports
 
+from .concurrently import together
 from .conftest import client_for
 from .factories import (
     ClearanceItemFactory,
@@ -940,38 +941,24 @@ class TestQueryBudget:
 # --- two reports at the same moment (PostgreSQL) --------------------------------------------------
 
 
-def hold_work_item_saves(sender, instance, **kwargs) -> None:
-    # Holds each report open after it has read and locked its rows and before its work item refreshes the
-    # stored progress, so that both reports are in flight together however the threads are scheduled.
-    time.sleep(0.3)
-
-
 def post_together(bodies: list[dict]) -> list:
-    """Posts each body from its own thread, user, token and connection, all released at once."""
+    """Posts each body from its own thread, user, token and connection, all released at once. Each report is held
+    open after it has locked its rows and before it writes them, so that both are in flight together however the
+    threads are scheduled."""
     clients = [client_for(UserFactory(role="admin", office=None, is_staff=True, is_superuser=True)) for _ in bodies]
-    barrier = threading.Barrier(len(bodies), timeout=10)
-    responses: list = [None] * len(bodies)
-    errors: list = []
+    save_rows = progress_reports._save_rows
 
-    def post(index: int) -> None:
-        try:
-            barrier.wait()
-            responses[index] = clients[index].post(REPORTS, bodies[index], format="json")
-        except Exception as error:  # noqa: BLE001  (reported to the main thread)
-            errors.append(error)
-        finally:
-            connections.close_all()
+    def save_rows_slowly(changes):
+        time.sleep(0.3)
+        save_rows(changes)
 
-    threads = [threading.Thread(target=post, args=(index,)) for index in range(len(bodies))]
-    pre_save.connect(hold_work_item_saves, sender=WorkItem)
-    try:
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=30)
-    finally:
-        pre_save.disconnect(hold_work_item_saves, sender=WorkItem)
-    assert not errors, errors
+    with mock.patch.object(progress_reports, "_save_rows", save_rows_slowly):
+        responses = together(
+            [
+                lambda body=body, client=client: client.post(REPORTS, body, format="json")
+                for client, body in zip(clients, bodies, strict=True)
+            ]
+        )
     assert [response.status_code for response in responses] == [201] * len(bodies), [r.content for r in responses]
     return [response.json() for response in responses]
 

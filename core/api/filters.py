@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from django_filters.fields import IsoDateTimeField
+from django_filters.utils import translate_validation
 from rest_framework import filters as drf_filters
 from rest_framework.exceptions import ErrorDetail, ValidationError
 
@@ -123,3 +124,12 @@ class OrderingFilter(drf_filters.OrderingFilter):
     @staticmethod
     def _nulls_last(field: str):
         return F(field[1:]).desc(nulls_last=True) if field.startswith("-") else F(field).asc(nulls_last=True)
+
+
+def filtered(filterset_class, request, queryset):
+    """`queryset` through `filterset_class` and the request's query string, for views outside a viewset's list;
+    a bad parameter answers 400 naming it, as on the lists."""
+    filterset = filterset_class(request.query_params, queryset=queryset, request=request)
+    if not filterset.is_valid():
+        raise translate_validation(filterset.errors)
+    return filterset.qs

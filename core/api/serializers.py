@@ -92,3 +92,25 @@ class RatioField(PercentField):
     def to_representation(self, instance):
         value = percent(getattr(instance, self.part), getattr(instance, self.whole))
         return None if value is None else super().to_representation(value)
+
+
+def figure_fields(figures) -> dict[str, serializers.Field]:
+    """Read-only fields for declared figures (`projects.figures`): a sum (`name`, `counted`, `label`, `help_text`)
+    as a whole number or a `SumField`, a ratio (`part`, `whole`) as a `RatioField`."""
+    fields = {}
+    for figure in figures:
+        if hasattr(figure, "part"):
+            fields[figure.name] = RatioField(figure.part, figure.whole, label=figure.label)
+        elif figure.counted:
+            fields[figure.name] = serializers.IntegerField(
+                read_only=True, label=figure.label, help_text=figure.help_text
+            )
+        else:
+            fields[figure.name] = SumField(label=figure.label, help_text=figure.help_text)
+    return fields
+
+
+def decimal_field_like(model: type[models.Model], name: str, **kwargs) -> serializers.DecimalField:
+    """A decimal input with the precision of a model's column, which settings decide once per kind of number."""
+    column = model._meta.get_field(name)
+    return serializers.DecimalField(max_digits=column.max_digits, decimal_places=column.decimal_places, **kwargs)

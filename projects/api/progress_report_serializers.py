@@ -1,18 +1,14 @@
 """Shapes of progress reports: the nested changes a client posts and the report it reads back."""
 
-from django.conf import settings
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from core.api.filters import MAX_ID
-from core.api.serializers import ChoiceLabelField, PercentField, RatioField
+from core.api.serializers import INT32_MAX, ChoiceLabelField, PercentField, decimal_field_like, figure_fields
 
-from ..models import ProgressReport, ReportChange, ReportFigures
+from ..figures import RATIOS, SUBTREE_SUMS, in_reading_order
+from ..models import ClearanceItem, Investment, LandAcquisition, ProgressReport, ReportChange, ReportFigures, WorkItem
 from . import examples
-
-QUANTITY = {"max_digits": settings.QUANTITY_MAX_DIGITS, "decimal_places": settings.QUANTITY_DECIMAL_PLACES}
-AREA = {"max_digits": settings.AREA_MAX_DIGITS, "decimal_places": settings.AREA_DECIMAL_PLACES}
-MONEY = {"max_digits": settings.MONEY_MAX_DIGITS, "decimal_places": settings.MONEY_DECIMAL_PLACES}
 
 
 class RowRefSerializer(serializers.Serializer):
@@ -24,18 +20,20 @@ class RowRefSerializer(serializers.Serializer):
 
 
 class WorkItemChangeSerializer(RowRefSerializer):
-    completed_quantity = serializers.DecimalField(
-        **QUANTITY, min_value=0, help_text="The new completed quantity (not an increment)."
+    completed_quantity = decimal_field_like(
+        WorkItem, "completed_quantity", min_value=0, help_text="The new completed quantity (not an increment)."
     )
 
 
 class LandAcquisitionChangeSerializer(RowRefSerializer):
-    completed_area_mu = serializers.DecimalField(**AREA, min_value=0, help_text="The new completed area in mu.")
+    completed_area_mu = decimal_field_like(
+        LandAcquisition, "completed_area_mu", min_value=0, help_text="The new completed area in mu."
+    )
 
 
 class DemolitionChangeSerializer(RowRefSerializer):
-    agreements_signed = serializers.IntegerField(min_value=0, max_value=2_147_483_647, required=False)
-    rooms_demolished = serializers.IntegerField(min_value=0, max_value=2_147_483_647, required=False)
+    agreements_signed = serializers.IntegerField(min_value=0, max_value=INT32_MAX, required=False)
+    rooms_demolished = serializers.IntegerField(min_value=0, max_value=INT32_MAX, required=False)
 
     def validate(self, attrs):
         if not {"agreements_signed", "rooms_demolished"} & set(attrs):
@@ -44,7 +42,7 @@ class DemolitionChangeSerializer(RowRefSerializer):
 
 
 class ClearanceItemChangeSerializer(RowRefSerializer):
-    completed = serializers.DecimalField(**QUANTITY, min_value=0)
+    completed = decimal_field_like(ClearanceItem, "completed", min_value=0)
 
 
 class MilestoneChangeSerializer(RowRefSerializer):
@@ -61,7 +59,9 @@ class InvestmentChangeSerializer(serializers.Serializer):
         help_text="Id of the project whose month it is: the report's project (the default) or one under it.",
     )
     period = serializers.DateField(help_text="First day of the month.")
-    amount = serializers.DecimalField(**MONEY, min_value=0, help_text="The month's investment in 万元 (its total).")
+    amount = decimal_field_like(
+        Investment, "amount", min_value=0, help_text="The month's investment in 万元 (its total)."
+    )
 
     def validate_period(self, period):
         if period.day != 1:
@@ -77,33 +77,20 @@ class ReportChangeSerializer(serializers.ModelSerializer):
         fields = ["target", "target_label", "object_id", "project", "field", "before", "after"]
 
 
-class ReportFiguresSerializer(serializers.ModelSerializer):
+REPORT_FIGURES = in_reading_order(SUBTREE_SUMS, RATIOS)
+ReportedFigures = type("ReportedFigures", (serializers.Serializer,), figure_fields(REPORT_FIGURES))
+
+
+class ReportFiguresSerializer(ReportedFigures, serializers.ModelSerializer):
     """A project's figures right after a report."""
 
     report = serializers.IntegerField(source="report_id")
     reported_on = serializers.DateField(source="report.reported_on")
     progress = PercentField()
-    land_progress = RatioField("land_completed_mu", "land_planned_mu")
-    agreement_progress = RatioField("rooms_signed", "rooms_planned")
-    demolition_progress = RatioField("rooms_demolished", "rooms_planned")
 
     class Meta:
         model = ReportFigures
-        fields = [
-            "report",
-            "reported_on",
-            "project",
-            "progress",
-            "investment_completed",
-            "land_planned_mu",
-            "land_completed_mu",
-            "land_progress",
-            "rooms_planned",
-            "rooms_signed",
-            "rooms_demolished",
-            "agreement_progress",
-            "demolition_progress",
-        ]
+        fields = ["report", "reported_on", "project", "progress", *(figure.name for figure in REPORT_FIGURES)]
 
 
 @extend_schema_serializer(examples=examples.PROGRESS_REPORT)

@@ -4,8 +4,15 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
-from core.api.serializers import ChoiceLabelField, DomainModelSerializer, PercentField, RatioField, SumField
+from core.api.serializers import (
+    ChoiceLabelField,
+    DomainModelSerializer,
+    PercentField,
+    decimal_field_like,
+    figure_fields,
+)
 
+from ..figures import INVESTMENT_PROGRESS, RATIOS, SUBTREE_SUMS, in_reading_order
 from ..models import ClearanceItem, Demolition, Investment, LandAcquisition, Office, Problem, Project, WorkItem
 from . import examples
 
@@ -21,27 +28,21 @@ class OfficeSerializer(DomainModelSerializer):
         fields = ["id", "code", "name", "project_count", *TIMESTAMPS]
 
 
+# The figures over a project's subtree, in reading order, each ratio after the figure it is a share of.
+SUBTREE_FIGURES = in_reading_order(SUBTREE_SUMS, [INVESTMENT_PROGRESS, *RATIOS])
+SubtreeFigures = type("SubtreeFigures", (serializers.Serializer,), figure_fields(SUBTREE_FIGURES))
 FIGURES = [
     "progress",
     "planned_progress",
     "schedule_variance",
-    "investment_completed",
-    "investment_progress",
-    "land_planned_mu",
-    "land_completed_mu",
-    "land_progress",
-    "rooms_planned",
-    "rooms_signed",
-    "rooms_demolished",
-    "agreement_progress",
-    "demolition_progress",
+    *(figure.name for figure in SUBTREE_FIGURES),
     "overdue_milestones",
     "children_count",
 ]
 
 
 @extend_schema_serializer(examples=examples.PROJECT)
-class ProjectSerializer(DomainModelSerializer):
+class ProjectSerializer(SubtreeFigures, DomainModelSerializer):
     """A project with its figures; the figures cover the project and all its descendants."""
 
     # Labels head the columns of exports (core.api.exports); help texts describe the figures in the schema.
@@ -56,25 +57,6 @@ class ProjectSerializer(DomainModelSerializer):
         label=_("schedule variance (points)"),
         help_text="progress − planned_progress; below −10 is behind.",
     )
-    investment_completed = SumField(
-        label=_("investment completed (10,000 CNY)"), help_text="万元 invested in the project and its descendants."
-    )
-    investment_progress = RatioField(
-        "investment_completed",
-        "total_investment",
-        label=_("investment progress (%)"),
-        help_text="investment_completed / total_investment × 100; null without a budget.",
-    )
-    land_planned_mu = SumField(label=_("land planned (mu)"), help_text="Mu, with descendants.")
-    land_completed_mu = SumField(label=_("land completed (mu)"), help_text="Mu, with descendants.")
-    land_progress = RatioField("land_completed_mu", "land_planned_mu", label=_("land progress (%)"))
-    rooms_planned = serializers.IntegerField(read_only=True, label=_("rooms planned"), help_text="With descendants.")
-    rooms_signed = serializers.IntegerField(read_only=True, label=_("rooms signed"), help_text="With descendants.")
-    rooms_demolished = serializers.IntegerField(
-        read_only=True, label=_("rooms demolished"), help_text="With descendants."
-    )
-    agreement_progress = RatioField("rooms_signed", "rooms_planned", label=_("agreement progress (%)"))
-    demolition_progress = RatioField("rooms_demolished", "rooms_planned", label=_("demolition progress (%)"))
     overdue_milestones = serializers.IntegerField(
         read_only=True, label=_("overdue milestones"), help_text="Of the project and its descendants, as of today."
     )
@@ -84,9 +66,9 @@ class ProjectSerializer(DomainModelSerializer):
     category_label = ChoiceLabelField("category")
     status_label = ChoiceLabelField("status")
     progress_method_label = ChoiceLabelField("progress_method")
-    manual_progress = serializers.DecimalField(
-        max_digits=4,
-        decimal_places=1,
+    manual_progress = decimal_field_like(
+        Project,
+        "manual_progress",
         min_value=0,
         max_value=100,
         coerce_to_string=False,

@@ -5,9 +5,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import progress_field
 from core.models import TimeStampedModel
 
 from ..choices import ChangeTarget
+from ..figures import stored_figures_model
 from .tree import Office, Project
 
 
@@ -61,27 +63,15 @@ class ReportChange(models.Model):
         return f"{self.target} {self.object_id}.{self.field}: {self.before} → {self.after}"
 
 
-SUM_MAX_DIGITS = 20
-
-
-class ReportFigures(models.Model):
-    """A project's figures right after a report: one point of its history.
+class ReportFigures(stored_figures_model()):
+    """A project's figures right after a report: one point of its history; a column per sum of `projects.figures`.
 
     Kept for the report's project, every project whose rows the report changed, and all their ancestors.
     """
 
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="figures")
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="history")
-    progress = models.DecimalField(_("progress (%)"), max_digits=7, decimal_places=4)
-    # Sums over a subtree: wider than any one row's column, or many large rows would overflow it (a 500).
-    investment_completed = models.DecimalField(
-        _("investment completed (10,000 CNY)"), max_digits=SUM_MAX_DIGITS, decimal_places=2
-    )
-    land_planned_mu = models.DecimalField(_("planned area (mu)"), max_digits=SUM_MAX_DIGITS, decimal_places=2)
-    land_completed_mu = models.DecimalField(_("completed area (mu)"), max_digits=SUM_MAX_DIGITS, decimal_places=2)
-    rooms_planned = models.PositiveBigIntegerField(_("planned rooms"))
-    rooms_signed = models.PositiveBigIntegerField(_("agreements signed"))
-    rooms_demolished = models.PositiveBigIntegerField(_("rooms demolished"))
+    progress = progress_field(_("progress (%)"))
 
     class Meta:
         ordering = ["project_id", "report__reported_on", "report_id"]

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.constraints import FieldCheckConstraint, non_negative, not_before
-from core.fields import money_field, percent_field
+from core.fields import money_field, percent_field, progress_field
 from core.models import TimeStampedModel, VersionedModel
 
 from ..choices import Category, ProgressMethod, Status
@@ -57,7 +57,7 @@ class Project(TimeStampedModel, VersionedModel):
     )
     manual_progress = percent_field(_("manual progress (%)"), null=True, blank=True)
     # Kept current by `projects.progress` in the transaction of every write that moves it.
-    progress = models.DecimalField(_("progress (%)"), max_digits=7, decimal_places=4, default=0, editable=False)
+    progress = progress_field(_("progress (%)"), default=0, editable=False)
 
     class Meta:
         ordering = ["code"]

@@ -33,6 +33,7 @@ from core.generation import data_changed
 from milestones.models import Milestone
 
 from ..choices import ChangeTarget
+from ..figures import SUM_NAMES
 from ..models import (
     ClearanceItem,
     Demolition,
@@ -255,15 +256,7 @@ def _record_figures(report: ProgressReport, project_ids: set[int]) -> list[Repor
     figures = every_project_with_figures(today=report.reported_on).filter(pk__in=chain)
     return ReportFigures.objects.bulk_create(
         ReportFigures(
-            report=report,
-            project=row,
-            progress=row.progress,
-            investment_completed=row.investment_completed,
-            land_planned_mu=row.land_planned_mu,
-            land_completed_mu=row.land_completed_mu,
-            rooms_planned=row.rooms_planned,
-            rooms_signed=row.rooms_signed,
-            rooms_demolished=row.rooms_demolished,
+            report=report, project=row, progress=row.progress, **{name: getattr(row, name) for name in SUM_NAMES}
         )
         for row in figures
     )

@@ -17,6 +17,7 @@ from copy import copy
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from accounts.permissions import OFFICE_WRITERS, PROBLEM_WRITERS, PROJECT_WRITERS, require_role, require_write
@@ -177,6 +178,26 @@ def office_delete(*, user, row: Office, expected_versions: set[int] | None = Non
     require_role(user, OFFICE_WRITERS)
     lock_row(row, expected_versions=expected_versions).delete()
     data_changed()
+
+
+def office_ensure(*, code: str, name: str | None) -> tuple[Office, bool]:
+    """The office of `code`, created with `name` if it is new: for `manage.py create_office_user`, whose operator
+    runs it as the server's administrator. Returns the office and whether it was created."""
+    office = Office.objects.filter(code=code).first()
+    if office is not None:
+        return office, False
+    if not name:
+        raise ValidationError({"office": f"There is no office {code!r}: give its name to create it."})
+    office = Office(code=code, name=name)
+    try:
+        office.full_clean()
+    except ValidationError as error:
+        raise ValidationError(
+            {f"office {field}": messages for field, messages in error.message_dict.items()}
+        ) from error
+    office.save()
+    data_changed()
+    return office, True
 
 
 PROJECT_WRITES = Writes(

@@ -8,7 +8,6 @@ leave as JSON problem details.
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import translation
-from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import ErrorDetail, ValidationError
@@ -17,6 +16,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.filters import filtered
 from core.clock import today
 from projects.models import Project
 
@@ -59,10 +59,7 @@ class DocumentView(APIView):
 
     def selected_projects(self, request):
         """Projects through the filters (`category`, `office`, `root`); a bad value answers 400 naming it."""
-        filterset = self.filterset_class(request.query_params, queryset=Project.objects.all(), request=request)
-        if not filterset.is_valid():
-            raise translate_validation(filterset.errors)
-        return filterset.qs
+        return filtered(self.filterset_class, request, Project.objects.all())
 
 
 def _format_parameter(formats: tuple[str, ...]) -> OpenApiParameter:

@@ -7,13 +7,13 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.filters import filtered
 from core.api.pagination import LimitOffsetPagination
 from core.clock import today
 from projects.models import Project
 
 from ..filtersets import ProjectPackageFilterSet
 from ..oc4ids.mapping import package_queryset, project_package
-from .views import filtered
 
 
 def _url_for(request):

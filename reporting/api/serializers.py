@@ -2,8 +2,11 @@
 
 from rest_framework import serializers
 
-from core.api.serializers import PercentField, SumField
+from core.api.serializers import PercentField, SumField, figure_fields
+from projects.figures import SUBTREE_SUMS
 from projects.models import Office
+
+from ..summary import SUMMARY_RATIOS
 
 
 class OfficeRefSerializer(serializers.ModelSerializer):
@@ -18,21 +21,19 @@ class GraveFiguresSerializer(serializers.Serializer):
     completed = SumField()
 
 
-class FiguresSerializer(serializers.Serializer):
+# The sums of `projects.figures` over the selection, and their ratios (computed by `reporting.summary`).
+SummedFigures = type(
+    "SummedFigures",
+    (serializers.Serializer,),
+    {**figure_fields(SUBTREE_SUMS), **{ratio.name: PercentField(allow_null=True) for ratio in SUMMARY_RATIOS}},
+)
+
+
+class FiguresSerializer(SummedFigures):
     projects = serializers.IntegerField()
     projects_by_status = serializers.DictField(child=serializers.IntegerField())
     projects_by_category = serializers.DictField(child=serializers.IntegerField())
     investment_planned = SumField(help_text="万元; a budget counts unless one above it covers it")
-    investment_completed = SumField(help_text="万元")
-    investment_progress = PercentField(allow_null=True)
-    land_planned_mu = SumField()
-    land_completed_mu = SumField()
-    land_progress = PercentField(allow_null=True)
-    rooms_planned = serializers.IntegerField()
-    rooms_signed = serializers.IntegerField()
-    rooms_demolished = serializers.IntegerField()
-    agreement_progress = PercentField(allow_null=True)
-    demolition_progress = PercentField(allow_null=True)
     graves = GraveFiguresSerializer(many=True)
     overdue_milestones = serializers.IntegerField()
 

@@ -1,11 +1,11 @@
 """Report endpoints: the portfolio summary and overdue milestones by office, cached until the next write."""
 
-from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api.filters import filtered
 from core.clock import today
 from milestones.selectors import milestone_list
 from projects.filtersets import MilestoneFilterSet
@@ -25,14 +25,6 @@ CACHE_HEADER = OpenApiParameter(
     enum=["hit", "miss"],
     description="Whether the answer came from the report cache; absent where the cache is off.",
 )
-
-
-def filtered(filterset_class, request, queryset):
-    """The queryset through the filterset; a bad parameter answers 400 naming it."""
-    filterset = filterset_class(request.query_params, queryset=queryset, request=request)
-    if not filterset.is_valid():
-        raise translate_validation(filterset.errors)
-    return filterset.qs
 
 
 class CachedReportView(APIView):

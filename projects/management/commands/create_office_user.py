@@ -1,10 +1,14 @@
-"""`manage.py create_office_user USERNAME --password P --role ROLE [--office CODE [--office-name NAME]]`."""
+"""`manage.py create_office_user USERNAME --password P --role ROLE [--office CODE [--office-name NAME]]`.
+
+In the project domain because it may create the office as well as its user (accounts knows no offices)."""
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from accounts.choices import Role
 from accounts.services import user_create_or_update
+from projects.services.writes import office_ensure
 
 
 class Command(BaseCommand):
@@ -22,14 +26,18 @@ class Command(BaseCommand):
         parser.add_argument("--office-name", dest="office_name", metavar="NAME", help="The name of a new office.")
 
     def handle(self, *args, username, password, role, office_code=None, office_name=None, **options):
+        if office_name and not office_code:
+            raise CommandError("office_name: An office name needs an office code.")
         try:
-            result = user_create_or_update(
-                username=username, password=password, role=role, office_code=office_code, office_name=office_name
-            )
+            with transaction.atomic():
+                office, office_created = (
+                    office_ensure(code=office_code, name=office_name) if office_code else (None, False)
+                )
+                result = user_create_or_update(username=username, password=password, role=role, office=office)
         except ValidationError as error:
             raise CommandError(" ".join(_messages(error))) from error
         user = result.user
-        if result.office_created:
+        if office_created:
             self.stdout.write(f"Created office {user.office.code} ({user.office.name}).")
         office = f"office {user.office.code}" if user.office else "no office"
         verb = "Created" if result.created else "Updated"
