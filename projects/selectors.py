@@ -35,6 +35,7 @@ from .models import (
     Office,
     ProgressReport,
     Project,
+    ProjectLink,
     ReportFigures,
 )
 
@@ -95,6 +96,17 @@ def projects_with_figures(queryset: QuerySet[Project], *, today: datetime.date) 
     ).annotate(
         schedule_variance=ExpressionWrapper(F("progress") - F("planned_progress"), output_field=FloatField()),
     )
+
+
+def chain_figures(*, project_ids: set[int]) -> QuerySet[Project]:
+    """The progress and the sums of `projects.figures` of these projects and all their ancestors: what a report
+    keeps as a point of each one's history. Lighter than the list's query, which also dates and counts."""
+    chain = ProjectLink.objects.filter(descendant_id__in=project_ids).values("ancestor")
+    return Project.objects.filter(pk__in=chain).order_by().values("pk", "progress", **_subtree_sums())
+
+
+def _subtree_sums() -> dict:
+    return {figure.name: _subtree_sum(figure.model, figure.column, figure.kind.sum_field()) for figure in SUBTREE_SUMS}
 
 
 @functools.lru_cache(maxsize=2)

@@ -33,7 +33,6 @@ from core.generation import data_changed
 from milestones.models import Milestone
 
 from ..choices import ChangeTarget
-from ..figures import SUM_NAMES
 from ..models import (
     ClearanceItem,
     Demolition,
@@ -47,7 +46,7 @@ from ..models import (
     WorkItem,
 )
 from ..progress import moves_progress, refresh_progress
-from ..selectors import every_project_with_figures
+from ..selectors import chain_figures
 
 
 @dataclass(frozen=True)
@@ -252,11 +251,7 @@ def _as_text(value) -> str | None:
 def _record_figures(report: ProgressReport, project_ids: set[int]) -> list[ReportFigures]:
     """The figures after the report of every project it moved (these and their ancestors): a point of each
     one's history, so that a 标段 whose rows a report on its works changed shows that report too."""
-    chain = ProjectLink.objects.filter(descendant_id__in=project_ids).values("ancestor")
-    figures = every_project_with_figures(today=report.reported_on).filter(pk__in=chain)
     return ReportFigures.objects.bulk_create(
-        ReportFigures(
-            report=report, project=row, progress=row.progress, **{name: getattr(row, name) for name in SUM_NAMES}
-        )
-        for row in figures
+        ReportFigures(report=report, project_id=figures.pop("pk"), **figures)
+        for figures in chain_figures(project_ids=project_ids)
     )
