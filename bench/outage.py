@@ -425,17 +425,17 @@ class Drill:
         ) as db:
             reports = dict(
                 db.execute(
-                    "SELECT id, summary FROM reporting_progressreport WHERE summary LIKE %s",
+                    "SELECT id, summary FROM projects_progressreport WHERE summary LIKE %s",
                     [f"{SUMMARY_PREFIX}-{self.run_id}-%"],
                 ).fetchall()
             )
             changes = db.execute(
-                "SELECT report_id, object_id, field, before, after FROM reporting_reportchange "
+                "SELECT report_id, object_id, field, before, after FROM projects_reportchange "
                 "WHERE report_id = ANY(%s) ORDER BY report_id",
                 [list(reports)],
             ).fetchall()
             figures = db.execute(
-                "SELECT f.report_id, p.code, f.progress FROM reporting_reportfigures f "
+                "SELECT f.report_id, p.code, f.progress FROM projects_reportfigures f "
                 "JOIN projects_project p ON p.id = f.project_id WHERE f.report_id = ANY(%s)",
                 [list(reports)],
             ).fetchall()
