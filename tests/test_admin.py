@@ -165,3 +165,51 @@ def test_api_validation_messages_follow_accept_language(api_client, language, me
 
     assert response.status_code == 400
     assert {"field": "planned_quantity", "code": "min_value", "message": message} in response.json()["errors"]
+
+
+def test_the_admin_keeps_stored_progress_current(admin_client):
+    """The admin writes through the model, not the services, and refreshes what its saves move, as they do."""
+    parent = factories.ProjectFactory()
+    project = factories.ProjectFactory(parent=parent)
+    item = factories.WorkItemFactory(project=project, planned_quantity=100, completed_quantity=0)
+    form = {
+        "project": project.pk,
+        "name": item.name,
+        "unit": item.unit,
+        "planned_quantity": "100",
+        "completed_quantity": "40",
+        "weight": "1",
+    }
+
+    response = admin_client.post(admin_url(models.WorkItem, "change", item.pk), form)
+    assert response.status_code == 302, response.content
+    assert [models.Project.objects.get(pk=p.pk).progress for p in (project, parent)] == [40, 40]
+
+    response = admin_client.post(admin_url(models.WorkItem, "delete", item.pk), {"post": "yes"})
+    assert response.status_code == 302, response.content
+    assert [models.Project.objects.get(pk=p.pk).progress for p in (project, parent)] == [0, 0]
+
+
+def test_the_admin_moves_a_project_and_both_parents_follow(admin_client):
+    old, new = factories.ProjectFactory(), factories.ProjectFactory()
+    project = factories.ProjectFactory(parent=old, progress_method="manual", manual_progress=60)
+    form = {
+        "code": project.code,
+        "name": project.name,
+        "category": project.category,
+        "status": project.status,
+        "parent": new.pk,
+        "office": project.office_id,
+        "progress_method": "manual",
+        "manual_progress": "60",
+        **{f"{prefix}-{field}": value for prefix in INLINE_PREFIXES for field, value in EMPTY_INLINE.items()},
+    }
+
+    response = admin_client.post(admin_url(models.Project, "change", project.pk), form)
+    assert response.status_code == 302, response.content
+    assert [models.Project.objects.get(pk=p.pk).progress for p in (old, new)] == [0, 60]
+
+
+# The inline formsets of a project's page, submitted empty.
+INLINE_PREFIXES = ["work_items", "land_acquisitions", "demolitions", "clearance_items", "investments", "milestones"]
+EMPTY_INLINE = {"TOTAL_FORMS": "0", "INITIAL_FORMS": "0", "MIN_NUM_FORMS": "0", "MAX_NUM_FORMS": "1000"}
