@@ -90,12 +90,12 @@ def reminders_send(*, as_of: datetime.date, days: int, dry_run: bool = False) ->
     run.outcomes = [OfficeOutcome(reminder) for reminder in reminders_by_office(today=as_of, days=days)]
     if dry_run:
         return run
-    sendable = [outcome for outcome in run.outcomes if _channels(outcome.reminder)]
+    planned = [(outcome, reminder_messages(outcome.reminder, as_of=as_of, days=days)) for outcome in run.outcomes]
+    sendable = [(outcome, messages) for outcome, messages in planned if messages]
     if sendable:
         with ThreadPoolExecutor(max_workers=min(MAX_PARALLEL_OFFICES, len(sendable))) as pool:
-            for outcome, deliveries in zip(
-                sendable, pool.map(lambda o: _deliver(o.reminder, as_of=as_of, days=days), sendable), strict=True
-            ):
+            sent = pool.map(lambda item: _deliver(item[0].reminder, item[1]), sendable)
+            for (outcome, _messages), deliveries in zip(sendable, sent, strict=True):
                 outcome.deliveries = deliveries
     DeliveryAttempt.objects.bulk_create(
         DeliveryAttempt(
@@ -122,25 +122,50 @@ def webhook_body(reminder: Reminder, *, as_of: datetime.date, days: int, sent_at
     return json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False).encode()
 
 
-def _channels(reminder: Reminder) -> list[str]:
+@dataclass(frozen=True)
+class Message:
+    """One message of a reminder on one channel: what `_deliver` sends, and what a dry run shows."""
+
+    channel: str
+    target: str  # the recipients, or the webhook's URL
+    subject: str
+    body: str | bytes
+    sent_at: int
+
+
+def reminder_messages(reminder: Reminder, *, as_of: datetime.date, days: int) -> list[Message]:
+    """The messages of a reminder on the office's channels (none when it has none, or they are off)."""
     settings = reminder.settings
     if settings is None or not settings.enabled:
         return []
-    return [name for name, wanted in (("email", settings.recipients), ("webhook", settings.webhook_url)) if wanted]
-
-
-def _deliver(reminder: Reminder, *, as_of: datetime.date, days: int) -> list[Delivery]:
-    settings, label = reminder.settings, reminder.office.code
-    deliveries = []
+    messages = []
+    sent_at = int(time.time())
     if settings.recipients:
         subject, body = reminder_email(reminder, as_of=as_of, days=days)
-        deliveries.append(deliver_email(recipients=settings.recipients, subject=subject, body=body, label=label))
+        messages.append(Message("email", ", ".join(settings.recipients), subject, body, sent_at))
     if settings.webhook_url:
-        sent_at = int(time.time())
         body = webhook_body(reminder, as_of=as_of, days=days, sent_at=sent_at)
-        deliveries.append(
-            deliver_webhook(
-                url=settings.webhook_url, secret=settings.webhook_secret, body=body, timestamp=sent_at, label=label
+        messages.append(Message("webhook", settings.webhook_url, "", body, sent_at))
+    return messages
+
+
+def _deliver(reminder: Reminder, messages: list[Message]) -> list[Delivery]:
+    """Sends the messages, each on its channel; touches only the network (it runs in a thread of its own)."""
+    settings, label = reminder.settings, reminder.office.code
+    deliveries = []
+    for message in messages:
+        if message.channel == "email":
+            deliveries.append(
+                deliver_email(recipients=settings.recipients, subject=message.subject, body=message.body, label=label)
             )
-        )
+        else:
+            deliveries.append(
+                deliver_webhook(
+                    url=settings.webhook_url,
+                    secret=settings.webhook_secret,
+                    body=message.body,
+                    timestamp=message.sent_at,
+                    label=label,
+                )
+            )
     return deliveries

@@ -7,12 +7,10 @@ notices that nothing reaches anyone (a wrong mail server, no network) without pa
 broken webhook.
 """
 
-import time
-
 from django.core.management.base import BaseCommand, CommandError
 
 from core.clock import today
-from notifications.services import reminder_email, reminders_send, webhook_body
+from notifications.services import reminder_messages, reminders_send
 
 
 class Command(BaseCommand):
@@ -56,14 +54,12 @@ class Command(BaseCommand):
             raise CommandError("Every reminder delivery failed.")
 
     def _show(self, reminder, *, as_of, days) -> None:
-        settings = reminder.settings
-        if settings is None or not settings.enabled:
+        messages = reminder_messages(reminder, as_of=as_of, days=days)
+        if not messages:
             self.stdout.write("  would send nothing: no reminder channel set for this office")
-            return
-        if settings.recipients:
-            subject, body = reminder_email(reminder, as_of=as_of, days=days)
-            self.stdout.write(f"  would e-mail {', '.join(settings.recipients)}: {subject}")
-            self.stdout.write("    " + body.strip().replace("\n", "\n    "))
-        if settings.webhook_url:
-            body = webhook_body(reminder, as_of=as_of, days=days, sent_at=int(time.time()))
-            self.stdout.write(f"  would POST to {settings.webhook_url}: {body.decode()}")
+        for message in messages:
+            if message.channel == "email":
+                self.stdout.write(f"  would e-mail {message.target}: {message.subject}")
+                self.stdout.write("    " + message.body.strip().replace("\n", "\n    "))
+            else:
+                self.stdout.write(f"  would POST to {message.target}: {message.body.decode()}")
