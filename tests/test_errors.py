@@ -5,8 +5,10 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from projects.api.views import ProjectViewSet
+from projects.models import Investment
+from projects.services import writes
 
-from .factories import ProjectFactory
+from .factories import InvestmentFactory, ProjectFactory
 from .resources import API, PROBLEM_CONTENT_TYPE, assert_problem
 
 pytestmark = pytest.mark.django_db
@@ -100,3 +102,15 @@ def test_other_errors_have_the_shape_too(api_client, method, path, status):
 
 def test_a_406_has_the_shape(api_client):
     assert_problem(api_client.get(f"{API}projects/", HTTP_ACCEPT="application/xml"), 406)
+
+
+def test_a_write_the_database_refuses_after_the_checks_passed_is_a_409(api_client, monkeypatch):
+    existing = InvestmentFactory()
+    # As when two writes of the same month pass the checks at the same moment and the database keeps the first.
+    monkeypatch.setattr(writes, "check_constraints", lambda row, changed: None)
+    payload = {"project": existing.project_id, "period": existing.period.isoformat(), "amount": "1.00"}
+
+    body = assert_problem(api_client.post(f"{API}investments/", payload, format="json"), 409)
+
+    assert body["type"] == "urn:shuitou:problem:conflict"
+    assert Investment.objects.filter(project_id=existing.project_id).count() == 1

@@ -10,7 +10,7 @@ from http import HTTPStatus
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import InterfaceError, OperationalError
+from django.db import IntegrityError, InterfaceError, OperationalError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -92,6 +92,13 @@ def _as_api_exception(exc):
         return exceptions.PermissionDenied(*exc.args)
     if isinstance(exc, DjangoValidationError):
         return exceptions.ValidationError(serializers.as_serializer_error(exc))
+    if isinstance(exc, IntegrityError):
+        # A rule the services check passed for two writes at the same moment, and the database kept the first
+        # (two reports opening the same month's investment row, say): the second is told to read and retry.
+        logging.getLogger("shuitou.database").info("Write refused by the database: %s", exc)
+        return Conflict(
+            _("This change conflicts with another one made at the same moment. Read the data again and retry.")
+        )
     if isinstance(exc, (ProtectedError, RestrictedError)):
         return Conflict(_("This object is still referenced by other objects and cannot be deleted."))
     if isinstance(exc, DATABASE_UNAVAILABLE_ERRORS):
