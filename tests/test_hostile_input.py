@@ -99,3 +99,14 @@ def test_dates_at_the_ends_of_the_calendar_are_stored_and_read(api_client, froze
         assert response.status_code == 200, path
         if response.streaming:
             b"".join(response.streaming_content)  # read to the end, so the test client closes it
+
+
+DEEPLY_NESTED = "[" * 100_000 + "]" * 100_000
+
+
+@pytest.mark.parametrize("path", ["auth/token/", "projects/", "progress-reports/", "problems/"])
+def test_a_body_nested_too_deeply_is_a_400_parse_error(api_client, anonymous_client, path):
+    client = anonymous_client if path.startswith("auth/") else api_client
+    response = client.generic("POST", f"{API}{path}", DEEPLY_NESTED, content_type="application/json")
+    body = assert_problem(response, 400)
+    assert body["type"] == "urn:shuitou:problem:parse-error"
