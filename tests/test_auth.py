@@ -296,3 +296,38 @@ def test_with_redis_url_every_process_counts_against_one_limit():
         assert _django(count, REDIS_URL=url) == "2"
     finally:
         _django(f"from django.core.cache import cache; cache.delete({key!r})", REDIS_URL=url)
+
+
+@pytest.fixture
+def site_admin(db):
+    client = Client()
+    client.force_login(UserFactory(role=Role.ADMIN, office=None, is_staff=True, is_superuser=True))
+    return client
+
+
+def test_a_password_changed_in_the_admin_ends_the_users_token(wang, site_admin):
+    client = client_for(wang)
+    form = {"password1": "a-new-horse-battery", "password2": "a-new-horse-battery", "usable_password": "true"}
+
+    response = site_admin.post(f"/admin/accounts/user/{wang.pk}/password/", form)
+
+    assert response.status_code == 302, response.content
+    assert not Token.objects.filter(user=wang).exists()
+    assert_problem(client.get("/api/v1/projects/"), 401)
+
+
+def test_a_user_turned_off_in_the_admin_loses_the_token_for_good(wang, site_admin):
+    client = client_for(wang)
+    change = site_admin.get(f"/admin/accounts/user/{wang.pk}/change/").context["adminform"].form
+    form = {name: value for name, value in change.initial.items() if value is not None and name != "is_active"}
+    form |= {"date_joined_0": wang.date_joined.date().isoformat(), "date_joined_1": "00:00:00"}
+    form |= {"groups": [], "user_permissions": [], "office": wang.office_id, "last_login_0": "", "last_login_1": ""}
+
+    response = site_admin.post(f"/admin/accounts/user/{wang.pk}/change/", form)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    assert not Token.objects.filter(user=wang).exists()
+    wang.refresh_from_db()
+    wang.is_active = True
+    wang.save()
+    assert_problem(client.get("/api/v1/projects/"), 401)  # turned on again, the old token does not come back
