@@ -7,6 +7,7 @@ titles are set here because the projects app is the heart of the site and `confi
 """
 
 from django.contrib import admin
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import log_writes
@@ -25,7 +26,7 @@ from .models import (
     ReportChange,
     WorkItem,
 )
-from .progress import PROGRESS_INPUTS, refresh_progress
+from .progress import PROGRESS_INPUTS, lock_chains, refresh_progress
 
 admin.site.site_header = _("Shuitou key-project tracker")
 admin.site.site_title = _("Shuitou key-project tracker")
@@ -35,28 +36,41 @@ TIMESTAMPS = ("created_at", "updated_at")
 
 
 class KeepsFiguresCurrent(admin.ModelAdmin):
-    """The admin writes through the model, not through the write services: its saves and deletes refresh the stored
-    progress they move and mark cached reports stale, as the services do (projects.services.writes)."""
+    """The admin writes through the model, not through the write services, and does what they do around it: it
+    locks the projects whose progress a save or delete moves before the row (`lock_chains`), refreshes their
+    stored progress after, and marks cached reports stale (projects.services.writes)."""
 
     # The field naming the project a row's figures count for (a project's own: its parent's).
     hung_on: str | None = "project"
 
     def save_model(self, request, obj, form, change):
+        project_ids = [self.own_project_id(obj), self.hung_on_id(obj), form.initial.get(self.hung_on or "")]
+        self.lock(project_ids)
         super().save_model(request, obj, form, change)
-        self.figures_changed(obj.pk if self.model is Project else getattr(obj, "project_id", None), self.before(form))
+        self.figures_changed(self.own_project_id(obj), *project_ids)
 
     def delete_model(self, request, obj):
+        self.lock([self.hung_on_id(obj)])
         super().delete_model(request, obj)
-        self.figures_changed(getattr(obj, f"{self.hung_on}_id", None) if self.hung_on else None)
+        self.figures_changed(self.hung_on_id(obj))
 
     def delete_queryset(self, request, queryset):
-        project_ids = list(queryset.values_list(self.hung_on, flat=True)) if self.hung_on else []
-        super().delete_queryset(request, queryset)
-        self.figures_changed(*project_ids)
+        # The bulk action runs outside the change views' transaction: the delete and the refresh commit together.
+        with transaction.atomic():
+            project_ids = list(queryset.values_list(self.hung_on, flat=True)) if self.hung_on else []
+            self.lock(project_ids)
+            super().delete_queryset(request, queryset)
+            self.figures_changed(*project_ids)
 
-    def before(self, form) -> int | None:
-        """The project the row hung on before this save (a moved row changes the figures of both)."""
-        return form.initial.get(self.hung_on) if self.hung_on else None
+    def own_project_id(self, obj) -> int | None:
+        return obj.pk if self.model is Project else None
+
+    def hung_on_id(self, obj) -> int | None:
+        return getattr(obj, f"{self.hung_on}_id", None) if self.hung_on else None
+
+    def lock(self, project_ids) -> None:
+        if self.model in PROGRESS_INPUTS:
+            lock_chains(project_ids)
 
     def figures_changed(self, *project_ids) -> None:
         if self.model in PROGRESS_INPUTS:

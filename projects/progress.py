@@ -3,16 +3,17 @@
 A project's progress comes from its work items, its milestones or a figure entered by hand; a
 parent's comes from its children, weighted by their total investment, at any depth. That
 recursion is too dear to run on every read of a list, so every write service that changes one of its
-inputs (`PROGRESS_INPUTS`) calls `refresh_progress` with the projects it touched, once, at its end: the
-projects and all their ancestors are recomputed, deepest first, while their rows are locked.
+inputs (`PROGRESS_INPUTS`) locks the projects it will touch first (`lock_chains`), and calls
+`refresh_progress` with them, once, at its end: the projects and all their ancestors are recomputed,
+deepest first, while their rows are locked.
 """
 
 from collections.abc import Iterable
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import models
-from django.db.models import F
+from django.db import models, transaction
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from milestones.models import Milestone
@@ -34,28 +35,56 @@ def moves_progress(model: type[models.Model], fields: Iterable[str]) -> bool:
     return not PROGRESS_INPUTS.get(model, frozenset()).isdisjoint(fields)
 
 
+def lock_chains(project_ids: Iterable[int | None]) -> dict[int, Project]:
+    """These projects, their ancestors and the children of all of them: what a refresh of these projects reads and
+    may write, locked (`SELECT … FOR UPDATE`) in id order.
+
+    Every write that moves progress takes these locks first, before any row under a project: the same order in
+    every transaction, so concurrent writes queue instead of deadlocking, and the one that waited computes from
+    the rows the other committed.
+    """
+    wanted = {project_id for project_id in project_ids if project_id is not None}
+    if not wanted:
+        return {}
+    chain = ProjectLink.objects.filter(descendant_id__in=wanted).values("ancestor_id")
+    # One indexed semi-join of the closure table: each member of the chain, and its children (depth 1).
+    return _locked(ProjectLink.objects.filter(ancestor_id__in=chain, depth__lte=1).values("descendant_id"))
+
+
+def lock_subtree_and_chains(project_id: int) -> dict[int, Project]:
+    """The project, everything under it, its ancestors and their children, locked as `lock_chains` does: all a
+    progress report on the project may refresh, and the offices its authorization reads."""
+    chain = ProjectLink.objects.filter(descendant_id=project_id).values("ancestor_id")
+    links = ProjectLink.objects.filter(Q(ancestor_id__in=chain, depth__lte=1) | Q(ancestor_id=project_id))
+    return _locked(links.values("descendant_id"))
+
+
+def _locked(project_ids: QuerySet) -> dict[int, Project]:
+    rows = Project.objects.select_for_update().filter(pk__in=project_ids).order_by("pk").only(*_READ)
+    return {project.pk: project for project in rows}
+
+
+@transaction.atomic(savepoint=False)  # the caller's transaction; its own when called outside one (an admin action)
 def refresh_progress(
-    *, project_ids: Iterable[int | None], work_items_read: Iterable[WorkItem] = ()
+    *,
+    project_ids: Iterable[int | None],
+    locked: dict[int, Project] | None = None,
+    work_items_read: Iterable[WorkItem] = (),
 ) -> list[tuple[Project, dict[str, tuple]]]:
     """Recomputes the stored progress of these projects and of all their ancestors, in the caller's transaction;
     returns the projects whose progress moved with `{"progress": (before, after)}`, for the caller's audit entries
     (`core.audit.log_writes`, written with its own in one INSERT).
 
-    At most four queries whatever the number of projects: the chain and the children of its members, locked; the
-    work items or the milestones of the projects computed from their own rows; one UPDATE of those that moved.
-    `work_items_read` are every work item of the projects they belong to, as the caller read them under its lock
-    (a progress report does): those projects' items are not read again.
+    At most four queries whatever the number of projects: the chain and the children of its members, locked
+    (`lock_chains`, or the rows the caller `locked` already, which must hold them); the work items or the
+    milestones of the projects computed from their own rows; one UPDATE of those that moved. `work_items_read` are
+    every work item of the projects they belong to, as the caller read them after taking the projects' locks (a
+    progress report does): those projects' items are not read again.
     """
     wanted = {project_id for project_id in project_ids if project_id is not None}
     if not wanted:
         return []
-    chain = ProjectLink.objects.filter(descendant_id__in=wanted).values("ancestor_id")
-    # The chain and its members' children (depth 0 and 1 below each), in one indexed semi-join of the closure table,
-    # locked in id order, the same order in every transaction, so concurrent refreshes queue instead of
-    # deadlocking; one that waited reads the rows the other committed.
-    with_children = ProjectLink.objects.filter(ancestor_id__in=chain, depth__lte=1).values("descendant_id")
-    rows = Project.objects.select_for_update().filter(pk__in=with_children).order_by("pk")
-    projects = {project.pk: project for project in rows.only(*_READ)}
+    projects = locked if locked is not None else lock_chains(wanted)
     children: dict[int, list[Project]] = {}
     for project in projects.values():
         children.setdefault(project.parent_id, []).append(project)
@@ -83,7 +112,17 @@ def refresh_progress(
     return [(project, {"progress": (before, after)}) for project, before, after in moved]
 
 
-_READ = ("id", "code", "name", "parent_id", "progress", "progress_method", "manual_progress", "total_investment")
+_READ = (
+    "id",
+    "code",
+    "name",
+    "parent_id",
+    "office_id",
+    "progress",
+    "progress_method",
+    "manual_progress",
+    "total_investment",
+)
 
 
 def _chain_ids(wanted: set[int], projects: dict[int, Project]) -> set[int]:

@@ -31,6 +31,8 @@ class Conflict(exceptions.APIException):
 # The database is down, restarting, failing over or too slow (statement timeout): 503, try again shortly.
 DATABASE_UNAVAILABLE_ERRORS = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 5
+# deadlock_detected, serialization_failure: the database is fine, the transaction lost a race.
+RETRYABLE_SQLSTATES = {"40P01", "40001"}
 
 
 class DatabaseUnavailable(exceptions.APIException):
@@ -92,6 +94,11 @@ def _as_api_exception(exc):
         return exceptions.PermissionDenied(*exc.args)
     if isinstance(exc, DjangoValidationError):
         return exceptions.ValidationError(serializers.as_serializer_error(exc))
+    if isinstance(exc, OperationalError) and getattr(exc.__cause__, "sqlstate", None) in RETRYABLE_SQLSTATES:
+        # PostgreSQL broke a lock cycle or a serialization conflict by ending this transaction: nothing was written.
+        return Conflict(
+            _("This change conflicts with another one made at the same moment. Read the data again and retry.")
+        )
     if isinstance(exc, IntegrityError):
         # A rule the services check passed for two writes at the same moment, and the database kept the first
         # (two reports opening the same month's investment row, say): the second is told to read and retry.

@@ -1,9 +1,12 @@
 """Filing a progress report: every change it carries applies in one transaction, or none does.
 
 Read top to bottom, `progress_report_create`:
-1. reads the report's project and everything under it, with their offices (one query);
+1. locks the report's project, everything under it, its ancestors and their children, with their offices (one
+   query): every project whose progress the report may move, before any row under them, as every write does;
 2. locks the rows each section names (`SELECT … FOR UPDATE`, one query a section, in id order), so the
-   "before" values are the true ones and two reports on the same rows apply one after the other;
+   "before" values are the true ones and two reports on the same rows apply one after the other; work items
+   come with every other item of their projects, read after the projects' locks, so the refresh needs no
+   second read;
 3. authorizes the author on every project whose rows the report changes;
 4. checks each change against its row (it must exist, sit under the project, keep the row's rules) and
    answers every fault at once, keyed by its place (`work_items[2].completed_quantity`);
@@ -40,12 +43,11 @@ from ..models import (
     LandAcquisition,
     ProgressReport,
     Project,
-    ProjectLink,
     ReportChange,
     ReportFigures,
     WorkItem,
 )
-from ..progress import moves_progress, refresh_progress
+from ..progress import lock_subtree_and_chains, moves_progress, refresh_progress
 from ..selectors import chain_figures
 
 
@@ -97,11 +99,11 @@ def progress_report_create(
     it. Raises PermissionDenied if `user` may not change a project whose rows the report changes, and
     ValidationError keyed by the place of each fault; either way nothing is written.
     """
-    offices = dict(
-        ProjectLink.objects.filter(ancestor_id=project_id).values_list("descendant_id", "descendant__office")
-    )
-    if not offices:
+    # The projects first, then the rows under them: the order every write that moves progress keeps.
+    locked = lock_subtree_and_chains(project_id)
+    if project_id not in locked:
         raise ValidationError({"project": [ValidationError(_("No such project."), "does_not_exist")]})
+    offices = {pk: locked[pk].office_id for pk in _subtree(locked, project_id)}
 
     errors: dict = {}
     if reported_on > today():
@@ -153,13 +155,26 @@ def progress_report_create(
     log_writes(
         created=[report, *(change.row for change in changes if change.created)],
         updated=[(change.row, _pairs(change)) for change in changes if not change.created]
-        + refresh_progress(project_ids=moved, work_items_read=loaded[WORK_ITEMS].values()),
+        + refresh_progress(project_ids=moved, locked=locked, work_items_read=loaded[WORK_ITEMS].values()),
     )
     figures = _record_figures(report, {project_id} | {change.row.project_id for change in changes})
     data_changed()
     # What the answer shows, as it was written: no need to read it back.
     report._prefetched_objects_cache = {"changes": report_changes, "figures": figures}
     return report
+
+
+def _subtree(projects: dict[int, Project], root_id: int) -> set[int]:
+    """The root and everything under it, following the parents among `projects` (which hold the whole subtree)."""
+    children: dict[int, list[int]] = {}
+    for project in projects.values():
+        children.setdefault(project.parent_id, []).append(project.pk)
+    subtree, pending = set(), [root_id]
+    while pending:
+        project_id = pending.pop()
+        subtree.add(project_id)
+        pending += children.get(project_id, [])
+    return subtree
 
 
 def _locked_rows(section: Section, entries: list[dict]) -> dict[int, models.Model]:

@@ -4,7 +4,8 @@
 Every write runs the same steps, top to bottom, in one transaction: the caller's if it has one (the API opens one
 per write request, so that the stored answer of an Idempotency-Key commits with it), else its own. A service
 opens no savepoint: a failure rolls back the caller's whole transaction, which is what every caller wants.
-1. lock the stored row and check the version the client saw (`core.concurrency`);
+1. lock the projects whose progress it may move (`projects.progress.lock_chains`: always before any row, the
+   order every write keeps), then the stored row, and check the version the client saw (`core.concurrency`);
 2. authorize: the user may write under every project the row hangs under, as stored and as written;
 3. check the rules (database constraints) that the changed fields take part in;
 4. save the changed columns only, so a concurrent write of other columns is never overwritten;
@@ -27,7 +28,7 @@ from core.constraints import check_constraints
 from core.generation import data_changed
 
 from ..models import Office, Problem, Project
-from ..progress import PROGRESS_INPUTS, moves_progress, refresh_progress
+from ..progress import PROGRESS_INPUTS, lock_chains, moves_progress, refresh_progress
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,8 @@ class Writes:
 def row_create(*, user, model: type[models.Model], values: dict[str, Any]) -> models.Model:
     """Creates a row under a project (a problem may be under none: town-wide)."""
     row = model(**values)
+    if model in PROGRESS_INPUTS:
+        lock_chains([row.project_id])
     require_write(user, [row.project], _writers(model))
     check_constraints(row, _field_names(model))
     row.save()
@@ -59,6 +62,8 @@ def row_create(*, user, model: type[models.Model], values: dict[str, Any]) -> mo
 @transaction.atomic(savepoint=False)
 def row_update(*, user, row: models.Model, values: dict[str, Any], expected_versions: set[int] | None = None):
     """Changes the named columns of a row under a project, and no other."""
+    if type(row) in PROGRESS_INPUTS:
+        lock_chains([row.project_id, _id_of(values.get("project"))])
     row = lock_row(row, expected_versions=expected_versions)
     changed = _changed(row, values)
     before_project_id = row.project_id
@@ -74,6 +79,8 @@ def row_update(*, user, row: models.Model, values: dict[str, Any], expected_vers
 
 @transaction.atomic(savepoint=False)
 def row_delete(*, user, row: models.Model, expected_versions: set[int] | None = None) -> None:
+    if type(row) in PROGRESS_INPUTS:
+        lock_chains([row.project_id])
     row = lock_row(row, expected_versions=expected_versions)
     require_write(user, _projects(row.project_id), _writers(type(row)))
     row.delete()
@@ -123,6 +130,7 @@ def project_update(
 ) -> Project:
     """Changes the named columns of a project. A new parent re-hangs its subtree (`Project.save`), and needs the
     new parent's office; a project of another office stays that office's to edit under any parent."""
+    lock_chains([project.pk, _id_of(values.get("parent"))])
     project = lock_row(project, expected_versions=expected_versions)
     stored = copy(project)
     changed = _changed(project, values)
@@ -140,6 +148,7 @@ def project_update(
 @transaction.atomic(savepoint=False)
 def project_delete(*, user, project: Project, expected_versions: set[int] | None = None) -> None:
     """Deletes a project without children (they are protected: 409) and every row under it."""
+    lock_chains([project.pk])
     project = lock_row(project, expected_versions=expected_versions)
     require_write(user, [project])
     project.delete()
@@ -234,6 +243,10 @@ def _save(row: models.Model, changed: dict[str, Any]) -> None:
     """Writes the changed columns and nothing else (`VersionedModel` adds `version`); nothing when none changed."""
     if changed:
         row.save(update_fields=[*changed, "updated_at"])
+
+
+def _id_of(row: models.Model | None) -> int | None:
+    return None if row is None else row.pk
 
 
 def _field_names(model: type[models.Model]) -> Iterable[str]:
