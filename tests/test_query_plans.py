@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from django.db import connection, transaction
 
-from projects.models import Project
+from projects.models import Project, WorkItem
 
 from .factories import (
     DemolitionFactory,
@@ -197,5 +197,28 @@ def test_lists_read_the_large_tables_through_indexes(api_client, province, path)
     plans = {sql: plan_for_large_tables(sql, params) for sql, params in statements}
     read = {node.get("Relation Name") for plan in plans.values() for node in nodes(plan)}
     assert read & watched, f"no large table read: {read}"
+    missing = {sql: found for sql, plan in plans.items() if (found := wasteful_reads(plan, watched, first_columns))}
+    assert not missing, missing
+
+
+def test_a_progress_report_reads_the_large_tables_through_indexes(api_client, province):
+    """The report's locked reads (its project's subtree and chain, the rows it names) and its figures: a plan that
+    reads a table whole would hold every lock it took for as long."""
+    grandchild = Project.objects.filter(office_id=province["office"], parent__parent__isnull=False).first()
+    middle = grandchild.parent
+    body = {
+        "project": middle.pk,
+        "reported_on": "2018-06-11",
+        "work_items": [
+            {"id": item.pk, "completed_quantity": "7"} for item in WorkItem.objects.filter(project=grandchild)
+        ],
+        "land_acquisitions": [{"id": land.pk, "completed_area_mu": "1"} for land in middle.land_acquisitions.all()],
+    }
+    with recorded_selects() as statements:
+        response = api_client.post(f"{API}progress-reports/", body, format="json")
+    assert response.status_code == 201, response.content
+    watched = growing_tables()
+    first_columns = first_index_columns(watched)
+    plans = {sql: plan_for_large_tables(sql, params) for sql, params in statements}
     missing = {sql: found for sql, plan in plans.items() if (found := wasteful_reads(plan, watched, first_columns))}
     assert not missing, missing
