@@ -35,9 +35,9 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.utils import translation  # noqa: E402
 
-from bench.tables import db_table  # noqa: E402
 from milestones.choices import MilestoneState  # noqa: E402
 from projects.choices import Category, ProgressMethod, Status  # noqa: E402
+from projects.models import ProgressReport, ReportChange  # noqa: E402
 from reporting.summary import add_graves, empty_figures, total_figures  # noqa: E402  (the answer's shape)
 
 with translation.override(settings.LANGUAGE_CODE):
@@ -50,7 +50,7 @@ TOKEN_TTL = datetime.timedelta(hours=settings.TOKEN_TTL_HOURS)
 ZONE = ZoneInfo(settings.TIME_ZONE)
 ONE_DECIMAL = Decimal("0.1")
 JSON = [("Content-Type", "application/json")]
-REPORTS, REPORT_CHANGES = db_table("ProgressReport"), db_table("ReportChange")
+REPORTS, REPORT_CHANGES = ProgressReport._meta.db_table, ReportChange._meta.db_table
 
 _connection: psycopg.Connection | None = None
 

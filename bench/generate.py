@@ -31,14 +31,15 @@ from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from bench.shape import BenchShape  # noqa: E402
-from bench.tables import db_table  # noqa: E402
+from projects.models import ProgressReport, ReportChange, ReportFigures  # noqa: E402
 
 EPOCH = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
 TODAY = datetime.date(2026, 6, 1)
 CATEGORIES = ["water", "transport", "town", "education", "health", "industry", "services", "rural", "environment"]
 STATUSES = ["planned", "in_progress", "in_progress", "in_progress", "suspended", "completed"]
-# The progress reports' tables, wherever their app is (they moved from reporting to projects).
-REPORTS, REPORT_CHANGES, REPORT_FIGURES = map(db_table, ["ProgressReport", "ReportChange", "ReportFigures"])
+REPORTS, REPORT_CHANGES, REPORT_FIGURES = (
+    model._meta.db_table for model in (ProgressReport, ReportChange, ReportFigures)
+)
 TABLES = [
     "auditlog_logentry",
     "core_idempotencykey",

@@ -53,3 +53,27 @@ def test_no_app_imports_another_apps_api(app):
 def test_no_app_imports_config(app):
     wrong = sorted(str(path) for path in app_files(app) if any(n.split(".")[0] == "config" for n in imports_of(path)))
     assert not wrong, wrong
+
+
+@pytest.mark.parametrize("app", ["projects", "milestones"])
+def test_no_model_signal_carries_a_domain_rule(app):
+    """Writes are explicit (docs/DESIGN.md): the one receiver of a domain model's saves and deletes is the audit
+    trail's."""
+    from django.apps import apps
+    from django.db.models import signals
+
+    foreign = sorted(
+        f"{model.__name__}: {signal_name} → {receiver.__module__}"
+        for model in apps.get_app_config(app).get_models()
+        for signal_name in ("pre_save", "post_save", "pre_delete", "post_delete")
+        for receiver in _receivers(getattr(signals, signal_name), model)
+        if not receiver.__module__.startswith("auditlog")
+    )
+    assert not foreign, foreign
+
+
+def _receivers(signal, sender) -> list:
+    receivers = []
+    for receiver in signal._live_receivers(sender):
+        receivers += receiver if isinstance(receiver, list) else [receiver]
+    return [getattr(receiver, "func", receiver) for receiver in receivers]

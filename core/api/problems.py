@@ -14,6 +14,7 @@ from django.db import IntegrityError, InterfaceError, OperationalError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, serializers
 from rest_framework.views import exception_handler
 
@@ -33,6 +34,10 @@ DATABASE_UNAVAILABLE_ERRORS = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 5
 # deadlock_detected, serialization_failure: the database is fine, the transaction lost a race.
 RETRYABLE_SQLSTATES = {"40P01", "40001"}
+# What a write that lost a race to another one is told (a lock cycle broken, a unique row taken meanwhile).
+RACE_LOST = gettext_lazy(
+    "This change conflicts with another one made at the same moment. Read the data again and retry."
+)
 
 
 class DatabaseUnavailable(exceptions.APIException):
@@ -96,16 +101,12 @@ def _as_api_exception(exc):
         return exceptions.ValidationError(serializers.as_serializer_error(exc))
     if isinstance(exc, OperationalError) and getattr(exc.__cause__, "sqlstate", None) in RETRYABLE_SQLSTATES:
         # PostgreSQL broke a lock cycle or a serialization conflict by ending this transaction: nothing was written.
-        return Conflict(
-            _("This change conflicts with another one made at the same moment. Read the data again and retry.")
-        )
+        return Conflict(RACE_LOST)
     if isinstance(exc, IntegrityError):
         # A rule the services check passed for two writes at the same moment, and the database kept the first
         # (two reports opening the same month's investment row, say): the second is told to read and retry.
         logging.getLogger("shuitou.database").info("Write refused by the database: %s", exc)
-        return Conflict(
-            _("This change conflicts with another one made at the same moment. Read the data again and retry.")
-        )
+        return Conflict(RACE_LOST)
     if isinstance(exc, (ProtectedError, RestrictedError)):
         return Conflict(_("This object is still referenced by other objects and cannot be deleted."))
     if isinstance(exc, DATABASE_UNAVAILABLE_ERRORS):

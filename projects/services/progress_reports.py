@@ -103,7 +103,7 @@ def progress_report_create(
     locked = lock_subtree_and_chains(project_id)
     if project_id not in locked:
         raise ValidationError({"project": [ValidationError(_("No such project."), "does_not_exist")]})
-    offices = {pk: locked[pk].office_id for pk in _subtree(locked, project_id)}
+    subtree = _subtree(locked, project_id)
 
     errors: dict = {}
     if reported_on > today():
@@ -113,18 +113,18 @@ def progress_report_create(
     named = {row.project_id for section, rows in loaded.items() for row in _named_rows(section, rows, sections)}
     if investment is not None:
         named.add(investment.get("project_id") or project_id)
-    require_write(user, [Project(pk=pk, office_id=offices[pk]) for pk in {project_id, *named} if pk in offices])
+    require_write(user, [locked[pk] for pk in {project_id, *named} if pk in subtree])
 
     changes: list[RowChange] = []
     for section, rows in loaded.items():
         seen: set[int] = set()
         for index, entry in enumerate(sections.get(section.key) or []):
-            change, entry_errors = _check_entry(section, entry, rows, offices, reported_on, seen)
+            change, entry_errors = _check_entry(section, entry, rows, subtree, reported_on, seen)
             errors.update({f"{section.key}[{index}].{name}": messages for name, messages in entry_errors.items()})
             if change is not None and change.after:
                 changes.append(change)
     if investment is not None:
-        change, investment_errors = _investment_change(investment, project_id, offices)
+        change, investment_errors = _investment_change(investment, project_id, subtree)
         errors.update({f"investment.{name}": messages for name, messages in investment_errors.items()})
         if change is not None and change.after:
             changes.append(change)
@@ -135,7 +135,11 @@ def progress_report_create(
 
     with disable_auditlog():  # its entry goes with the others, in one INSERT below
         report = ProgressReport.objects.create(
-            project_id=project_id, office_id=offices[project_id], author=user, reported_on=reported_on, summary=summary
+            project_id=project_id,
+            office_id=locked[project_id].office_id,
+            author=user,
+            reported_on=reported_on,
+            summary=summary,
         )
     _save_rows(changes)
     report_changes = ReportChange.objects.bulk_create(
@@ -195,7 +199,7 @@ def _named_rows(section: Section, rows: dict[int, models.Model], sections: dict)
     return [rows[entry["id"]] for entry in sections.get(section.key) or [] if entry["id"] in rows]
 
 
-def _check_entry(section: Section, entry: dict, rows: dict, offices: dict, reported_on, seen: set[int]):
+def _check_entry(section: Section, entry: dict, rows: dict, subtree: set[int], reported_on, seen: set[int]):
     """The change one entry makes to its row, and its faults keyed by field."""
     if entry["id"] in seen:
         return None, {"id": [ValidationError(_("This row appears twice in the report."), "duplicate")]}
@@ -203,7 +207,7 @@ def _check_entry(section: Section, entry: dict, rows: dict, offices: dict, repor
     row = rows.get(entry["id"])
     if row is None:
         return None, {"id": [ValidationError(_("No such row."), "does_not_exist")]}
-    if row.project_id not in offices:
+    if row.project_id not in subtree:
         message = _("This row belongs to a project outside the report's project.")
         return None, {"id": [ValidationError(message, "other_project")]}
     if (entry.get("actual_date") or datetime.date.min) > reported_on:
@@ -219,10 +223,10 @@ def _check_entry(section: Section, entry: dict, rows: dict, offices: dict, repor
     return change, {}
 
 
-def _investment_change(investment: dict, project_id: int, offices: dict) -> tuple[RowChange | None, dict]:
+def _investment_change(investment: dict, project_id: int, subtree: set[int]) -> tuple[RowChange | None, dict]:
     """The month's investment row of the target project (inserted if the month has none), locked."""
     target = investment.get("project_id") or project_id
-    if target not in offices:
+    if target not in subtree:
         if not Project.objects.filter(pk=target).exists():
             return None, {"project": [ValidationError(_("No such project."), "does_not_exist")]}
         return None, {"project": [ValidationError(_("This project is outside the report's project."), "other_project")]}
